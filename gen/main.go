@@ -1,0 +1,92 @@
+// Command gen generates the qwave package from the API doc spec files.
+//
+// Usage:
+//
+//	go run ./gen -spec spec/qos2 -out qwave            # regenerate qwave/z*.go
+//	go run ./gen -spec spec/qos2 -dump                 # print the model as JSON
+//	go run ./gen -spec spec/qos2 -header /usr/share/mingw-w64/include/qos2.h
+//
+// gen parses the doc pages and their C declarations, merges them into one
+// cross-checked model and emits Go with jennifer. Every input error names
+// file:line. With -header it also reads a real C header, reports what is
+// wrong with it as warnings and lists where it disagrees with the spec.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/winqos/winqos/gen/internal/cdecl"
+	
+	"github.com/winqos/winqos/gen/internal/model"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	spec := fs.String("spec", "spec/qos2", "directory of API doc spec pages (*.md)")
+	out := fs.String("out", "", "directory to write the generated z*.go files into")
+	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
+	header := fs.String("header", "", "a C header (mingw-w64 qos2.h) to cross-check the spec against")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	m, err := model.LoadDir(*spec)
+	if err != nil {
+		return err
+	}
+	if *header != "" {
+		if err := crossCheck(m, *header, stderr); err != nil {
+			return err
+		}
+	}
+	if *dump {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	}
+	if *out == "" {
+		if *header != "" {
+			return nil
+		}
+		return fmt.Errorf("nothing to do: give -out DIR to generate, or -dump")
+	}
+	return fmt.Errorf("TODO")
+}
+
+// commandLine is the command named in generated headers. It holds the
+// arguments as given, so output does not depend on where gen runs.
+func commandLine(spec, out string) string {
+	return fmt.Sprintf("go run github.com/winqos/winqos/gen -spec %s -out %s", spec, out)
+}
+
+func crossCheck(m *model.Model, path string, stderr io.Writer) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	h, err := cdecl.ParseHeader(path, src)
+	if err != nil {
+		return err
+	}
+	for _, w := range h.Warnings {
+		fmt.Fprintf(stderr, "warning: %v\n", w)
+	}
+	for _, d := range model.CompareHeader(m, h) {
+		fmt.Fprintf(stderr, "%s:%d: differs from spec: %s\n", path, d.Line, d)
+	}
+	return nil
+}
