@@ -18,9 +18,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/winqos/winqos/gen/internal/cdecl"
-	
+	"github.com/winqos/winqos/gen/internal/emit"
+
 	"github.com/winqos/winqos/gen/internal/model"
 )
 
@@ -64,13 +66,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, or -dump")
 	}
-	return fmt.Errorf("TODO")
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec)})
 }
 
-// commandLine is the command named in generated headers. It holds the
-// arguments as given, so output does not depend on where gen runs.
-func commandLine(spec, out string) string {
-	return fmt.Sprintf("go run github.com/winqos/winqos/gen -spec %s -out %s", spec, out)
+// commandLine is the command named in generated headers: the spec
+// directory as given, and not the output directory, so regenerating into a
+// scratch directory yields the same bytes.
+func commandLine(spec string) string {
+	return "gen -spec " + filepath.ToSlash(spec)
 }
 
 func crossCheck(m *model.Model, path string, stderr io.Writer) error {

@@ -1,0 +1,193 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/winqos/winqos/gen/internal/model"
+)
+
+const xwindows = "golang.org/x/sys/windows"
+
+var dirs = map[string]string{"in": "In", "out": "Out", "inout": "InOut"}
+
+func (g *gen) isPointer(ctype string) bool {
+	s := fmt.Sprintf("%#v", g.goType(ctype))
+	return strings.HasPrefix(s, "*") || strings.Contains(s, "unsafe.Pointer")
+}
+
+// contracts emits the per-function contract table.
+func (g *gen) contracts() *jen.File {
+	f := g.file("")
+	f.Comment("contracts holds the documented contract of every function, sorted by name.")
+	f.Var().Id("contracts").Op("=").Index(jen.Op("...")).Id("Contract").ValuesFunc(func(v *jen.Group) {
+		for _, fn := range g.m.Functions {
+			v.Values(jen.Dict{
+				jen.Id("Func"):      jen.Lit(fn.Name),
+				jen.Id("DLL"):       jen.Lit(fn.DLL),
+				jen.Id("Page"):      jen.Lit("spec/qos2/" + fn.Page),
+				jen.Id("Success"):   jen.Id("SuccessNonzero"),
+				jen.Id("LastError"): jen.Id("LastErrorOnFailure"),
+				jen.Id("Errors"):    jen.Id(tableName(fn.Name)),
+				jen.Id("Params"): jen.Index().Id("ParamContract").ValuesFunc(func(ps *jen.Group) {
+					for _, p := range fn.Params {
+						ps.Values(jen.Dict{
+							jen.Id("Name"):     jen.Lit(p.Name),
+							jen.Id("CType"):    jen.Lit(p.Type),
+							jen.Id("Dir"):      jen.Id(dirs[p.Dir]),
+							jen.Id("Optional"): jen.Lit(p.Optional),
+							jen.Id("Reserved"): jen.Lit(p.Reserved),
+							jen.Id("Pointer"):  jen.Lit(g.isPointer(p.Type)),
+							jen.Id("Doc"):      jen.Lit(p.Doc),
+						})
+					}
+				}),
+			})
+		}
+	})
+	return f
+}
+
+func (g *gen) params(fn model.Function) []jen.Code {
+	var ps []jen.Code
+	for _, p := range fn.Params {
+		ps = append(ps, jen.Id(goName(p.Name)).Add(g.goType(p.Type)))
+	}
+	return ps
+}
+
+func (g *gen) args(fn model.Function) []jen.Code {
+	var as []jen.Code
+	for _, p := range fn.Params {
+		as = append(as, jen.Id(goName(p.Name)))
+	}
+	return as
+}
+
+// funcDoc is the doc comment of a function or API method: summary,
+// parameters, documented errors and the upstream page.
+func funcDoc(lead string, fn model.Function) string {
+	paras := []string{lead + " " + fn.Summary}
+	if fn.Doc != "" && fn.Doc != fn.Summary {
+		paras = append(paras, fn.Doc)
+	}
+	paras = append(paras, "Parameters:")
+	for _, p := range fn.Params {
+		ann := p.Dir
+		if p.Dir == "inout" {
+			ann = "in, out"
+		}
+		if p.Optional {
+			ann += ", optional"
+		}
+		if p.Reserved {
+			ann += ", reserved"
+		}
+		paras = append(paras, fmt.Sprintf("  - %s (%s) [%s]: %s", goName(p.Name), p.Name, ann, p.Doc))
+	}
+	paras = append(paras, "Documented errors:")
+	for _, e := range fn.Errors {
+		paras = append(paras, fmt.Sprintf("  - %s: %s", e.Name, e.Text))
+	}
+	paras = append(paras, "See "+docURL(fn.Page))
+	return comment(paras...)
+}
+
+// api emits the API interface, one method per function.
+func (g *gen) api() *jen.File {
+	f := g.file("")
+	f.Comment(comment(
+		"API is the qWAVE API of qos2.h, one method per function, named as in Win32. Each returns nil on success and the failure as an error: an Errno for a code the function sets, ErrNoLastError when it sets none, or an error matching ErrUnavailable when the DLL cannot be loaded.",
+		"Native (windows) calls qwave.dll; package qwavetest implements it in memory, exactly as documented.",
+	))
+	f.Type().Id("API").InterfaceFunc(func(i *jen.Group) {
+		for idx, fn := range g.m.Functions {
+			if idx > 0 {
+				i.Line()
+			}
+			i.Comment(funcDoc(fn.Name+":", fn))
+			i.Id(fn.Name).Params(g.params(fn)...).Error()
+		}
+	})
+	return f
+}
+
+// callArg converts a parameter to the uintptr a syscall takes. Pointers are
+// converted in the call expression itself, which keeps them alive and
+// unmoved for the call.
+func (g *gen) callArg(p model.Param) jen.Code {
+	name := jen.Id(goName(p.Name))
+	s := fmt.Sprintf("%#v", g.goType(p.Type))
+	switch {
+	case strings.Contains(s, "unsafe.Pointer"):
+		return jen.Uintptr().Parens(name)
+	case strings.HasPrefix(s, "*"):
+		return jen.Uintptr().Parens(jen.Qual("unsafe", "Pointer").Parens(name))
+	}
+	return jen.Uintptr().Parens(name)
+}
+
+// stubs emits the windows-only DLL bindings: the lazy procedures, one
+// function per API function, Native and Raw.
+func (g *gen) stubs() *jen.File {
+	f := g.file("windows")
+	dlls := map[string]bool{}
+	for _, fn := range g.m.Functions {
+		dlls[fn.DLL] = true
+	}
+	f.Var().DefsFunc(func(d *jen.Group) {
+		for _, dll := range sortedKeys(dlls) {
+			d.Id(modName(dll)).Op("=").Qual(xwindows, "NewLazySystemDLL").Call(jen.Lit(dll))
+		}
+		d.Line()
+		for _, fn := range g.m.Functions {
+			d.Id("proc" + fn.Name).Op("=").Id(modName(fn.DLL)).Dot("NewProc").Call(jen.Lit(fn.Name))
+		}
+	})
+	f.Line()
+	f.Comment("Native is the API as qwave.dll implements it. Its zero value is ready to use.")
+	f.Type().Id("Native").Struct()
+	f.Line()
+	f.Var().Id("_").Id("API").Op("=").Id("Native").Values()
+	f.Line()
+	f.Comment(comment("Raw calls qwave.dll and reports what the call returned and the thread's last error after it, success or not, for conformance checks that judge both. err is non-nil only when the procedure cannot be loaded."))
+	f.Type().Id("Raw").Struct()
+	for _, fn := range g.m.Functions {
+		proc := jen.Id("proc" + fn.Name)
+		var callArgs []jen.Code
+		callArgs = append(callArgs, proc.Clone().Dot("Addr").Call())
+		for _, p := range fn.Params {
+			callArgs = append(callArgs, g.callArg(p))
+		}
+		unavailable := jen.If(jen.Err().Op(":=").Add(proc.Clone()).Dot("Find").Call(), jen.Err().Op("!=").Nil())
+		f.Line()
+		f.Comment(funcDoc(fn.Name+" calls "+fn.DLL+"!"+fn.Name+".", fn))
+		f.Func().Id(fn.Name).Params(g.params(fn)...).Error().Block(
+			unavailable.Clone().Block(jen.Return(jen.Op("&").Id("UnavailableError").Values(jen.Dict{jen.Id("Proc"): jen.Lit(fn.Name), jen.Id("Err"): jen.Err()}))),
+			jen.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...),
+			jen.If(jen.Uint32().Parens(jen.Id("r1")).Op("==").Lit(0)).Block(
+				jen.Return(jen.Id("errnoErr").Call(jen.Id("Errno").Parens(jen.Id("e1")))),
+			),
+			jen.Return(jen.Nil()),
+		)
+		f.Line()
+		f.Comment(fn.Name + " calls " + fn.Name + ".")
+		f.Func().Params(jen.Id("Native")).Id(fn.Name).Params(g.params(fn)...).Error().Block(
+			jen.Return(jen.Id(fn.Name).Call(g.args(fn)...)),
+		)
+		f.Line()
+		f.Comment(fn.Name + " calls " + fn.Name + " and reports the raw outcome.")
+		f.Func().Params(jen.Id("Raw")).Id(fn.Name).Params(g.params(fn)...).Params(jen.Id("Outcome"), jen.Error()).Block(
+			unavailable.Clone().Block(jen.Return(jen.Id("Outcome").Values(), jen.Op("&").Id("UnavailableError").Values(jen.Dict{jen.Id("Proc"): jen.Lit(fn.Name), jen.Id("Err"): jen.Err()}))),
+			jen.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...),
+			jen.Return(jen.Id("Outcome").Values(jen.Dict{jen.Id("Ret"): jen.Uint32().Parens(jen.Id("r1")), jen.Id("LastError"): jen.Id("Errno").Parens(jen.Id("e1"))}), jen.Nil()),
+		)
+	}
+	return f
+}
+
+func modName(dll string) string {
+	return "mod" + strings.TrimSuffix(strings.ToLower(dll), ".dll")
+}

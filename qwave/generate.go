@@ -1,0 +1,3 @@
+package qwave
+
+//go:generate go run ../gen -spec ../spec/qos2 -out .
