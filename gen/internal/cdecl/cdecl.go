@@ -259,6 +259,11 @@ func parseInt(s string) (uint64, bool) {
 	for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 	}
+	// A literal wrapped in a macro call, as mingw-w64's winerror.h writes
+	// them: __MSABI_LONG(87).
+	if i := strings.IndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") && isIdent(s[:i]) {
+		s = strings.TrimSpace(s[i+1 : len(s)-1])
+	}
 	if strings.HasPrefix(s, "(") { // a cast: (DWORD)0x2
 		i := strings.Index(s, ")")
 		s = strings.TrimSpace(s[i+1:])
@@ -293,14 +298,21 @@ func (p *parser) typedef(line int) {
 			return
 		}
 		p.next()
+		before := p.errs.Len()
 		if t.text == "struct" {
 			s := Struct{Tag: tag, Line: line}
 			s.Fields = p.fields()
+			if p.errs.Len() > before {
+				return
+			}
 			s.Name, s.Ptrs = p.declarators(tag)
 			p.out.Structs = append(p.out.Structs, s)
 		} else {
 			e := Enum{Tag: tag, Line: line}
 			e.Values = p.enumerators()
+			if p.errs.Len() > before {
+				return
+			}
 			e.Name, e.Ptrs = p.declarators(tag)
 			p.out.Enums = append(p.out.Enums, e)
 		}
@@ -347,7 +359,7 @@ func (p *parser) isDeclaratorEnd(i int) bool {
 		return true
 	}
 	t := p.toks[i]
-	return t.kind == tPunct && (t.text == "," || t.text == ")" || t.text == ";" || t.text == "[")
+	return t.kind == tPunct && (t.text == "," || t.text == ")" || t.text == ";" || t.text == "}")
 }
 
 // fields reads struct members up to the closing brace.
@@ -498,6 +510,10 @@ func (p *parser) function() {
 		}
 	}
 	p.next()
+	if p.peek().text == "{" {
+		p.skipBody() // an inline definition, as winerror.h has
+		return
+	}
 	if !p.expect(";", "after the prototype of "+name) {
 		return
 	}
@@ -525,4 +541,33 @@ func (p *parser) param() (Param, bool) {
 	}
 	par.Name = name.text
 	return par, true
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdentPart(s[i]) {
+			return false
+		}
+	}
+	return s != "" && isIdentStart(s[0])
+}
+
+// skipBody skips a brace-balanced function body.
+func (p *parser) skipBody() {
+	depth := 0
+	for {
+		t := p.next()
+		switch {
+		case t.kind == tEOF:
+			p.errs.Add(t.line, "function body is never closed; expected '}'")
+			return
+		case t.kind == tPunct && t.text == "{":
+			depth++
+		case t.kind == tPunct && t.text == "}":
+			depth--
+			if depth == 0 {
+				return
+			}
+		}
+	}
 }

@@ -124,6 +124,11 @@ func lex(src string, line int, errs *diag.List) []token {
 		case strings.IndexByte("{}();,*=-:", c) >= 0:
 			toks = append(toks, token{kind: tPunct, text: string(c), line: line})
 			i++
+		case c > ' ' && c < 0x7f:
+			// Operators of inline function bodies; the parser skips
+			// bodies, and rejects these anywhere else.
+			toks = append(toks, token{kind: tPunct, text: string(c), line: line})
+			i++
 		default:
 			errs.Add(line, "unexpected character %q", c)
 			i++

@@ -259,7 +259,10 @@ func parseFrontMatter(p *Page, lines []string, errs *diag.List) int {
 	return end + 1
 }
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLineRe = regexp.MustCompile(`line (\d+)`)
+	yamlPosRe  = regexp.MustCompile(`line \d+: `)
+)
 
 // yamlLine extracts the 1-based line yaml reports, relative to the front
 // matter text.
@@ -280,7 +283,7 @@ func yamlLine(err error) int {
 
 func yamlMessage(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	return yamlLineRe.ReplaceAllString(msg, "")
+	return yamlPosRe.ReplaceAllString(msg, "")
 }
 
 // splitSections splits the body on "## -" headings outside fenced code.
