@@ -212,7 +212,7 @@ type QOS_VERSION struct {
 	MinorVersion uint16
 }
 
-// Constants of qos2.h.
+// Constants.
 const (
 	// QOS_NON_ADAPTIVE_FLOW: Flag for the Flags parameter of QOSAddSocketToFlow. The QoS subsystem
 	// then collects no data about the network path of the flow, so everything that depends on

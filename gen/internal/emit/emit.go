@@ -185,14 +185,23 @@ func goName(name string) string {
 	return strings.ToLower(string(r[:n])) + string(r[n:])
 }
 
-// docURL is the function's or type's page on learn.microsoft.com.
+// docURL is the function's or type's page on learn.microsoft.com; pages are
+// named kind-header-name (nf-qos2-qoscreatehandle.md).
 func docURL(page string) string {
-	return "https://learn.microsoft.com/en-us/windows/win32/api/qos2/" + strings.TrimSuffix(page, ".md")
+	return "https://learn.microsoft.com/en-us/windows/win32/api/" + headerOf(page) + "/" + strings.TrimSuffix(page, ".md")
 }
 
 // sourceOf names where a fact is written, relative to the module root.
 func sourceOf(page, section string) string {
-	return "spec/qos2/" + page + "#-" + section
+	return "spec/" + headerOf(page) + "/" + page + "#-" + section
+}
+
+func headerOf(page string) string {
+	parts := strings.SplitN(page, "-", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
 }
 
 // wrap folds text into lines of at most width runes, on spaces.

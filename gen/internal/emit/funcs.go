@@ -27,7 +27,7 @@ func (g *gen) contracts() *jen.File {
 			v.Values(jen.Dict{
 				jen.Id("Func"):      jen.Lit(fn.Name),
 				jen.Id("DLL"):       jen.Lit(fn.DLL),
-				jen.Id("Page"):      jen.Lit("spec/qos2/" + fn.Page),
+				jen.Id("Page"):      jen.Lit("spec/" + headerOf(fn.Page) + "/" + fn.Page),
 				jen.Id("Success"):   jen.Id("SuccessNonzero"),
 				jen.Id("LastError"): jen.Id("LastErrorOnFailure"),
 				jen.Id("Errors"):    jen.Id(tableName(fn.Name)),

@@ -150,7 +150,7 @@ func (g *gen) types() *jen.File {
 		f.Line()
 	}
 	if len(g.m.Constants) > 0 {
-		f.Comment("Constants of qos2.h.")
+		f.Comment("Constants.")
 		f.Const().DefsFunc(func(d *jen.Group) {
 			for _, c := range g.m.Constants {
 				d.Comment(comment(c.Name + ": " + c.Doc))

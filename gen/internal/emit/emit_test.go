@@ -1,0 +1,156 @@
+package emit
+
+import (
+	"flag"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/winqos/winqos/gen/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func fixture(t testing.TB) *model.Model {
+	t.Helper()
+	m, err := model.LoadDir("testdata/fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestGolden renders the emitters on a small fixture spec and compares every
+// file with testdata/golden. Run with -update to accept a change.
+func TestGolden(t *testing.T) {
+	files, err := Generate(fixture(t), Options{Command: "gen -spec testdata/fixture", Package: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range sortedKeys(files) {
+		t.Run(name, func(t *testing.T) {
+			got := files[name]
+			golden := filepath.Join("testdata", "golden", name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./gen/internal/emit -update)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s differs from %s (go test ./gen/internal/emit -update to accept):\n%s", name, golden, lineDiff(string(want), string(got)))
+			}
+		})
+	}
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
+	if !*update && len(goldens) != len(files) {
+		t.Errorf("%d golden files for %d generated files", len(goldens), len(files))
+	}
+}
+
+// lineDiff shows the first lines where want and got part, quoted.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, wl, gl)
+		}
+	}
+	return "(same lines, different bytes)"
+}
+
+
+func TestGeneratedHeaderAndBuildTags(t *testing.T) {
+	files, err := Generate(fixture(t), Options{Command: "gen -spec testdata/fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range files {
+		first, _, _ := strings.Cut(string(src), "\n")
+		if !GeneratedRe.MatchString(first) {
+			t.Errorf("%s: first line %q is not a generated-code header", name, first)
+		}
+		windowsOnly := strings.Contains(string(src), "//go:build windows")
+		if windowsOnly != strings.HasSuffix(name, "_windows.go") {
+			t.Errorf("%s: windows build tag %v", name, windowsOnly)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ParseComments); err != nil {
+			t.Errorf("%s does not parse: %v", name, err)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, err := Generate(fixture(t), Options{Command: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		b, err := Generate(fixture(t), Options{Command: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name := range a {
+			if string(a[name]) != string(b[name]) {
+				t.Fatalf("%s differs between two runs", name)
+			}
+		}
+	}
+}
+
+func TestWriteDirRefusesHandWrittenFile(t *testing.T) {
+	dir := t.TempDir()
+	hand := filepath.Join(dir, "zapi.go")
+	if err := os.WriteFile(hand, []byte("package demo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteDir(dir, fixture(t), Options{Command: "x"})
+	if err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Fatalf("WriteDir = %v; want a refusal", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("WriteDir left %d files; want only the hand-written one", len(entries))
+	}
+	if err := os.Remove(hand); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(dir, fixture(t), Options{Command: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(dir, fixture(t), Options{Command: "x"}); err != nil {
+		t.Fatalf("rewriting generated files: %v", err)
+	}
+	entries, _ = os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{"QOSHandle": "qosHandle", "FlowId": "flowId", "RTT": "rtt", "Size": "size", "DestAddr": "destAddr", "x": "x"} {
+		if got := goName(in); got != want {
+			t.Errorf("goName(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
