@@ -77,7 +77,6 @@ func lineDiff(want, got string) string {
 	return "(same lines, different bytes)"
 }
 
-
 func TestGeneratedHeaderAndBuildTags(t *testing.T) {
 	files, err := Generate(fixture(t), Options{Command: "gen -spec testdata/fixture"})
 	if err != nil {

@@ -25,9 +25,9 @@ func readHeader(t *testing.T, name string) (string, []byte) {
 // knownHeaderDifferences are the places where mingw-w64's qos2.h disagrees
 // with the spec, each with the reason the spec is right.
 var knownHeaderDifferences = map[string]string{
-	"typedef PQOS_FLOWID": "qos2.h uses PQOS_FLOWID in QOSAddSocketToFlow but never defines it; the Windows SDK declares typedef UINT32 QOS_FLOWID, *PQOS_FLOWID",
-	"constant QOS_NON_ADAPTIVE_FLOW": "qos2.h lacks the flag; QOSAddSocketToFlow's page documents it and the Windows SDK defines it as 0x00000002",
-	"constant QOS_QUERYFLOW_FRESH": "qos2.h lacks the flag; QOSQueryFlow's page documents it and the Windows SDK defines it as 0x00000001",
+	"typedef PQOS_FLOWID":                             "qos2.h uses PQOS_FLOWID in QOSAddSocketToFlow but never defines it; the Windows SDK declares typedef UINT32 QOS_FLOWID, *PQOS_FLOWID",
+	"constant QOS_NON_ADAPTIVE_FLOW":                  "qos2.h lacks the flag; QOSAddSocketToFlow's page documents it and the Windows SDK defines it as 0x00000002",
+	"constant QOS_QUERYFLOW_FRESH":                    "qos2.h lacks the flag; QOSQueryFlow's page documents it and the Windows SDK defines it as 0x00000001",
 	"constant QOS_OUTGOING_DEFAULT_MINIMUM_BANDWIDTH": "qos2.h lacks the constant; the Windows SDK defines it as 0xFFFFFFFF",
 }
 
