@@ -20,10 +20,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/winqos/winqos/gen/internal/cdecl"
-	"github.com/winqos/winqos/gen/internal/emit"
+	"github.com/winqos/winqos/gen/cdecl"
+	"github.com/winqos/winqos/gen/emit"
 
-	"github.com/winqos/winqos/gen/internal/model"
+	"github.com/winqos/winqos/gen/model"
 )
 
 func main() {

@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/winqos/winqos/gen/internal/cdecl"
-	"github.com/winqos/winqos/gen/internal/diag"
-	"github.com/winqos/winqos/gen/internal/doc"
+	"github.com/winqos/winqos/gen/cdecl"
+	"github.com/winqos/winqos/gen/diag"
+	"github.com/winqos/winqos/gen/doc"
 )
 
 // Model is the whole API. Top-level lists are sorted by name; parameters,

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/winqos/winqos/gen/internal/cdecl"
+	"github.com/winqos/winqos/gen/cdecl"
 )
 
 // readHeader returns a mingw-w64 header, skipping where it is not installed,

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/winqos/winqos/gen/internal/diag"
+	"github.com/winqos/winqos/gen/diag"
 )
 
 // parseReturns reads the return-code table of a "## -returns" section:

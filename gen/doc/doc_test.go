@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/winqos/winqos/gen/internal/diag"
+	"github.com/winqos/winqos/gen/diag"
 )
 
 const goodPage = `---
@@ -182,7 +182,7 @@ func TestBadInput(t *testing.T) {
 // TestUpstreamPages parses Microsoft's own pages, which have no syntax
 // blocks and carry the upstream mistakes; the parser must read them all.
 func TestUpstreamPages(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "sdk-api", "qos2")
+	dir := filepath.Join("..", "..", "..", "shared", "sdk-api", "qos2")
 	names, _ := filepath.Glob(filepath.Join(dir, "n*.md"))
 	if len(names) == 0 {
 		t.Skipf("no upstream pages in %s (../shared is absent)", dir)
@@ -199,7 +199,7 @@ func TestUpstreamPages(t *testing.T) {
 }
 
 func BenchmarkParseSpec(b *testing.B) {
-	names, _ := filepath.Glob(filepath.Join("..", "..", "..", "spec", "qos2", "*.md"))
+	names, _ := filepath.Glob(filepath.Join("..", "..", "spec", "qos2", "*.md"))
 	var srcs [][]byte
 	for _, n := range names {
 		src, err := os.ReadFile(n)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/winqos/winqos/gen/internal/diag"
+	"github.com/winqos/winqos/gen/diag"
 )
 
 func TestPrototypeWithAnnotations(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/winqos/winqos/gen/internal/diag"
+	"github.com/winqos/winqos/gen/diag"
 )
 
 type tokKind int

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/winqos/winqos/gen/internal/model"
+	"github.com/winqos/winqos/gen/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")

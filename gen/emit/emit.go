@@ -16,7 +16,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/winqos/winqos/gen/internal/model"
+	"github.com/winqos/winqos/gen/model"
 )
 
 // Options controls generation.

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/winqos/winqos/gen/internal/diag"
-	"github.com/winqos/winqos/gen/internal/doc"
+	"github.com/winqos/winqos/gen/diag"
+	"github.com/winqos/winqos/gen/doc"
 )
 
-const specDir = "../../../spec/qos2"
+const specDir = "../../spec/qos2"
 
 func loadSpec(t testing.TB) *Model {
 	t.Helper()

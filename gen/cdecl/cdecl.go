@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/winqos/winqos/gen/internal/diag"
+	"github.com/winqos/winqos/gen/diag"
 )
 
 // File is what one header or syntax block declares, in source order.

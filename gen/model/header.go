@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/winqos/winqos/gen/internal/cdecl"
+	"github.com/winqos/winqos/gen/cdecl"
 )
 
 // Difference is one place where a C header disagrees with the model.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/winqos/winqos/gen/internal/model"
+	"github.com/winqos/winqos/gen/model"
 )
 
 // baseTypes maps the Windows base types qos2.h uses to Go. Handle, Socket,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/winqos/winqos/gen/internal/model"
+	"github.com/winqos/winqos/gen/model"
 )
 
 const xwindows = "golang.org/x/sys/windows"

@@ -10,12 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/winqos/winqos/gen/internal/doc"
+	"github.com/winqos/winqos/gen/doc"
 )
 
 // upstreamDir holds Microsoft's sdk-api pages for qos2, shared reference data
 // that is not part of this module.
-const upstreamDir = "../../../../shared/sdk-api/qos2"
+const upstreamDir = "../../../shared/sdk-api/qos2"
 
 // erratum is an entry of spec/errata.yaml: a place where spec/ knowingly
 // differs from upstream.
@@ -29,7 +29,7 @@ type erratum struct {
 }
 
 func readErrata(t *testing.T) []erratum {
-	src, err := os.ReadFile("../../../spec/errata.yaml")
+	src, err := os.ReadFile("../../spec/errata.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,155 @@
+package fuzz
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/winqos/winqos/gen/cdecl"
+	"github.com/winqos/winqos/gen/diag"
+	"github.com/winqos/winqos/gen/doc"
+	"github.com/winqos/winqos/gen/emit"
+	"github.com/winqos/winqos/gen/model"
+)
+
+// specPages returns the spec pages, the seeds of the parser targets.
+func specPages(f *testing.F) (names []string, srcs [][]byte) {
+	names, _ = filepath.Glob("../spec/qos2/*.md")
+	if len(names) == 0 {
+		f.Fatal("no spec pages in ../spec/qos2")
+	}
+	for _, n := range names {
+		src, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	return names, srcs
+}
+
+// checkPositioned fails unless every error names a file and a line.
+func checkPositioned(t *testing.T, err error) {
+	for _, e := range diag.Errors(err) {
+		if e.File == "" || e.Line <= 0 {
+			t.Fatalf("error without a position: %q", e.Error())
+		}
+	}
+}
+
+// FuzzDocParse: the doc parser never panics and every error has a position.
+func FuzzDocParse(f *testing.F) {
+	_, srcs := specPages(f)
+	for _, s := range srcs {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > 1<<16 {
+			return
+		}
+		p, err := doc.Parse("page.md", src)
+		if err != nil {
+			checkPositioned(t, err)
+			return
+		}
+		for _, par := range p.Params {
+			if _, _, ok := doc.DirectionOf(par.Annotation); !ok {
+				t.Fatalf("accepted parameter %s with unknown annotation %q", par.Name, par.Annotation)
+			}
+		}
+	})
+}
+
+// FuzzCDecl: the declaration parser never panics, every error and warning has
+// a position, and the declarations it returns are well formed.
+func FuzzCDecl(f *testing.F) {
+	_, srcs := specPages(f)
+	for _, s := range srcs {
+		p, err := doc.Parse("page.md", s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, b := range p.Syntax {
+			f.Add([]byte(b.Text), true)
+		}
+	}
+	if h, err := os.ReadFile("/usr/share/mingw-w64/include/qos2.h"); err == nil {
+		f.Add(h, false)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, fragment bool) {
+		if len(src) > 1<<16 {
+			return
+		}
+		var file *cdecl.File
+		var err error
+		if fragment {
+			file, err = cdecl.Parse("block", src, 1)
+		} else {
+			file, err = cdecl.ParseHeader("header.h", src)
+		}
+		if err != nil {
+			checkPositioned(t, err)
+			return
+		}
+		for _, w := range file.Warnings {
+			if w.Line <= 0 {
+				t.Fatalf("warning without a line: %v", w)
+			}
+		}
+		for _, fn := range file.Funcs {
+			if fn.Name == "" || fn.Return == "" {
+				t.Fatalf("function without a name or return type: %+v", fn)
+			}
+			for _, p := range fn.Params {
+				if p.Name == "" || p.Type == "" {
+					t.Fatalf("%s: parameter without a name or type: %+v", fn.Name, p)
+				}
+			}
+		}
+	})
+}
+
+// FuzzGenerate runs the generator end to end on a spec whose one page is
+// replaced by fuzzed text: a spec either fails with positioned errors or
+// yields Go that parses.
+func FuzzGenerate(f *testing.F) {
+	names, srcs := specPages(f)
+	for i := range srcs {
+		f.Add(uint8(i), srcs[i])
+	}
+	f.Fuzz(func(t *testing.T, which uint8, src []byte) {
+		if len(src) > 1<<16 {
+			return
+		}
+		i := int(which) % len(srcs)
+		var pages []*doc.Page
+		for j := range srcs {
+			text := srcs[j]
+			if j == i {
+				text = src
+			}
+			p, err := doc.Parse(names[j], text)
+			if err != nil {
+				checkPositioned(t, err)
+				return
+			}
+			pages = append(pages, p)
+		}
+		m, err := model.Build(pages)
+		if err != nil {
+			checkPositioned(t, err)
+			return
+		}
+		files, err := emit.Generate(m, emit.Options{Command: "fuzz"})
+		if err != nil {
+			t.Fatalf("a model that built does not generate: %v", err)
+		}
+		for name, out := range files {
+			if _, err := parser.ParseFile(token.NewFileSet(), name, out, 0); err != nil {
+				t.Fatalf("%s does not parse: %v", name, err)
+			}
+		}
+	})
+}
