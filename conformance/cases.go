@@ -1,0 +1,524 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unsafe"
+
+	"github.com/winqos/winqos/qwave"
+)
+
+// testCase is one check: a name unique in the suite, the function and rule
+// it checks, where the rule is written, and the code that runs it.
+type testCase struct {
+	name   string
+	fn     string
+	rule   string
+	source string
+	run    func(e *env)
+}
+
+// args are one call's arguments by documented parameter name, holding the Go
+// values the API method takes.
+type args map[string]any
+
+// callSpec says how to make a valid call of one function: prepare builds
+// arguments that the docs say succeed, invoke calls the API with them, and
+// verify checks what a success must have written.
+type callSpec struct {
+	prepare func(e *env) (args, bool)
+	invoke  func(api qwave.API, a args) error
+	verify  func(e *env, a args)
+}
+
+// calls holds a callSpec for each of the 11 functions.
+var calls = map[string]callSpec{
+	"QOSCreateHandle": {
+		prepare: func(e *env) (args, bool) {
+			return args{"Version": &qwave.QOS_VERSION{MajorVersion: 1}, "QOSHandle": new(qwave.Handle)}, true
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSCreateHandle(a["Version"].(*qwave.QOS_VERSION), a["QOSHandle"].(*qwave.Handle))
+		},
+		verify: func(e *env, a args) {
+			h := *a["QOSHandle"].(*qwave.Handle)
+			if h == 0 {
+				e.fail("success did not write the [out] QOSHandle")
+				return
+			}
+			e.closers = append(e.closers, func() { e.api.QOSCloseHandle(h) })
+		},
+	},
+	"QOSCloseHandle": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			return args{"QOSHandle": h}, ok
+		},
+		invoke: func(api qwave.API, a args) error { return api.QOSCloseHandle(a["QOSHandle"].(qwave.Handle)) },
+	},
+	"QOSAddSocketToFlow": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			s, ok := e.socket()
+			return args{"QOSHandle": h, "Socket": s, "DestAddr": e.peer(), "TrafficType": qwave.QOSTrafficTypeBestEffort,
+				"Flags": uint32(0), "FlowId": new(qwave.QOS_FLOWID)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSAddSocketToFlow(a["QOSHandle"].(qwave.Handle), a["Socket"].(qwave.Socket), a["DestAddr"].(*qwave.RawSockaddrAny),
+				a["TrafficType"].(qwave.QOS_TRAFFIC_TYPE), a["Flags"].(uint32), a["FlowId"].(*qwave.QOS_FLOWID))
+		},
+		verify: func(e *env, a args) {
+			if *a["FlowId"].(*qwave.QOS_FLOWID) == 0 {
+				e.fail("success did not write the [in, out] FlowId")
+			}
+		},
+	},
+	"QOSRemoveSocketFromFlow": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			s, id, ok := e.flow(h, 0)
+			return args{"QOSHandle": h, "Socket": s, "FlowId": id, "Flags": uint32(0)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSRemoveSocketFromFlow(a["QOSHandle"].(qwave.Handle), a["Socket"].(qwave.Socket), a["FlowId"].(qwave.QOS_FLOWID), a["Flags"].(uint32))
+		},
+	},
+	"QOSSetFlow": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			_, id, ok := e.flow(h, 0)
+			tt := qwave.QOSTrafficTypeAudioVideo
+			return args{"QOSHandle": h, "FlowId": id, "Operation": qwave.QOSSetTrafficType, "Size": uint32(unsafe.Sizeof(tt)),
+				"Buffer": unsafe.Pointer(&tt), "Flags": uint32(0), "Overlapped": (*qwave.Overlapped)(nil)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSSetFlow(a["QOSHandle"].(qwave.Handle), a["FlowId"].(qwave.QOS_FLOWID), a["Operation"].(qwave.QOS_SET_FLOW),
+				a["Size"].(uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
+		},
+	},
+	"QOSQueryFlow": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			_, id, ok := e.flow(h, 0)
+			var prio qwave.QOS_PACKET_PRIORITY
+			size := uint32(unsafe.Sizeof(prio))
+			return args{"QOSHandle": h, "FlowId": id, "Operation": qwave.QOSQueryPacketPriority, "Size": &size,
+				"Buffer": unsafe.Pointer(&prio), "Flags": uint32(0), "Overlapped": (*qwave.Overlapped)(nil)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSQueryFlow(a["QOSHandle"].(qwave.Handle), a["FlowId"].(qwave.QOS_FLOWID), a["Operation"].(qwave.QOS_QUERY_FLOW),
+				a["Size"].(*uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
+		},
+		verify: func(e *env, a args) {
+			if got := *a["Size"].(*uint32); got != uint32(unsafe.Sizeof(qwave.QOS_PACKET_PRIORITY{})) {
+				e.fail("success set the [in, out] Size to %d, not the %d bytes of QOS_PACKET_PRIORITY", got, unsafe.Sizeof(qwave.QOS_PACKET_PRIORITY{}))
+			}
+		},
+	},
+	"QOSNotifyFlow": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			_, id, ok := e.flow(h, 0)
+			threshold := uint64(1) // 1 bit/s is available on any path
+			size := uint32(unsafe.Sizeof(threshold))
+			return args{"QOSHandle": h, "FlowId": id, "Operation": qwave.QOSNotifyAvailable, "Size": &size,
+				"Buffer": unsafe.Pointer(&threshold), "Flags": uint32(0), "Overlapped": (*qwave.Overlapped)(nil)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSNotifyFlow(a["QOSHandle"].(qwave.Handle), a["FlowId"].(qwave.QOS_FLOWID), a["Operation"].(qwave.QOS_NOTIFY_FLOW),
+				a["Size"].(*uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
+		},
+	},
+	"QOSCancel": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			_, id, ok := e.flow(h, 0)
+			if !ok {
+				return nil, false
+			}
+			ov, ok := e.pendingSet(h, id)
+			return args{"QOSHandle": h, "Overlapped": ov}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSCancel(a["QOSHandle"].(qwave.Handle), a["Overlapped"].(*qwave.Overlapped))
+		},
+		verify: func(e *env, a args) {
+			ov := a["Overlapped"].(*qwave.Overlapped)
+			if status, done := e.completion(ov); !done || !aborted(status) {
+				e.fail("after a successful cancel the operation's status is %#x, not aborted", status)
+			}
+		},
+	},
+	"QOSEnumerateFlows": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			_, id, ok := e.flow(h, 0)
+			buf := make([]qwave.QOS_FLOWID, 16)
+			size := uint32(len(buf)) * uint32(unsafe.Sizeof(buf[0]))
+			return args{"QOSHandle": h, "Size": &size, "Buffer": unsafe.Pointer(&buf[0]), "id": id}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSEnumerateFlows(a["QOSHandle"].(qwave.Handle), a["Size"].(*uint32), a["Buffer"].(unsafe.Pointer))
+		},
+		verify: func(e *env, a args) {
+			size := *a["Size"].(*uint32)
+			first := *(*qwave.QOS_FLOWID)(a["Buffer"].(unsafe.Pointer))
+			if size != 4 || first != a["id"].(qwave.QOS_FLOWID) {
+				e.fail("with one flow (id %d), success returned Size %d and first id %d; want 4 and %d", a["id"], size, first, a["id"])
+			}
+		},
+	},
+	"QOSStartTrackingClient": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			return args{"QOSHandle": h, "DestAddr": e.peer(), "Flags": uint32(0)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSStartTrackingClient(a["QOSHandle"].(qwave.Handle), a["DestAddr"].(*qwave.RawSockaddrAny), a["Flags"].(uint32))
+		},
+	},
+	"QOSStopTrackingClient": {
+		prepare: func(e *env) (args, bool) {
+			h, ok := e.handle()
+			if !ok {
+				return nil, false
+			}
+			ok = e.setup("QOSStartTrackingClient", e.api.QOSStartTrackingClient(h, e.peer(), 0))
+			return args{"QOSHandle": h, "DestAddr": e.peer(), "Flags": uint32(0)}, ok
+		},
+		invoke: func(api qwave.API, a args) error {
+			return api.QOSStopTrackingClient(a["QOSHandle"].(qwave.Handle), a["DestAddr"].(*qwave.RawSockaddrAny), a["Flags"].(uint32))
+		},
+	},
+}
+
+// callString renders a call in C terms: QOSSetFlow(0x1000, 1, 0, 4, &…, 0, NULL).
+func callString(fn string, c *qwave.Contract, a args) string {
+	parts := make([]string, len(c.Params))
+	for i, p := range c.Params {
+		parts[i] = argString(a[p.Name])
+	}
+	return fn + "(" + strings.Join(parts, ", ") + ")"
+}
+
+func argString(v any) string {
+	if v == nil {
+		return "NULL"
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer:
+		if rv.IsNil() {
+			return "NULL"
+		}
+		if rv.Kind() == reflect.Pointer {
+			switch x := v.(type) {
+			case *qwave.Handle:
+				return fmt.Sprintf("&%#x", uint64(*x))
+			case *uint32:
+				return fmt.Sprintf("&%d", *x)
+			case *qwave.QOS_FLOWID:
+				return fmt.Sprintf("&%d", *x)
+			case *qwave.QOS_VERSION:
+				return fmt.Sprintf("&{%d, %d}", x.MajorVersion, x.MinorVersion)
+			case *qwave.RawSockaddrAny:
+				if ip, port, ok := x.Addr(); ok {
+					return fmt.Sprintf("&{%v:%d}", ip, port)
+				}
+			}
+		}
+		return "&…"
+	}
+	switch x := v.(type) {
+	case qwave.Handle:
+		return fmt.Sprintf("%#x", uint64(x))
+	case qwave.Socket:
+		return fmt.Sprintf("%#x", uint64(x))
+	}
+	return fmt.Sprint(v)
+}
+
+// invoke calls fn with a, under the sentinel, and names the call.
+func (e *env) invoke(fn string, a args) observation {
+	c, _ := qwave.ContractOf(fn)
+	return e.do(callString(fn, c, a), func() error { return calls[fn].invoke(e.api, a) })
+}
+
+// mutation is one way of making a valid call invalid.
+type mutation struct {
+	suffix string
+	rule   string
+	// apply edits the prepared arguments; it may use e for setup.
+	apply func(e *env, a args) bool
+	want  []qwave.Errno
+}
+
+// cases derives the suite from the contract tables: per function, a valid
+// call that must succeed, and one case per invalid value of each parameter
+// the contract constrains; then the scenarios.
+func cases(o *options) []testCase {
+	var out []testCase
+	for _, c := range qwave.Contracts() {
+		spec, ok := calls[c.Func]
+		if !ok {
+			continue // a function this suite does not know how to call
+		}
+		fn, page := c.Func, c.Page
+		out = append(out, testCase{
+			name: fn + "/valid", fn: fn, source: page + "#-returns",
+			rule: "a valid call succeeds (returns nonzero), writes its out-parameters and leaves the last error alone",
+			run: func(e *env) {
+				a, ok := spec.prepare(e)
+				if !ok {
+					return
+				}
+				if e.wantSuccess(e.invoke(fn, a)) && spec.verify != nil {
+					spec.verify(e, a)
+				}
+			},
+		})
+		for _, m := range mutations(c) {
+			out = append(out, testCase{
+				name: fn + "/" + m.suffix, fn: fn, rule: m.rule, source: page + "#-parameters",
+				run: func(e *env) {
+					a, ok := spec.prepare(e)
+					if !ok || !m.apply(e, a) {
+						return
+					}
+					e.wantFailure(e.invoke(fn, a), m.want...)
+				},
+			})
+		}
+	}
+	out = append(out, scenarios()...)
+	if o.inject != nil {
+		out = append(out, injected(o.inject)...)
+	}
+	return out
+}
+
+// injected has a case per documented (function, code) pair: the fault is
+// injected, then the valid call must fail with exactly that code.
+func injected(inject func(api qwave.API, fn string, code qwave.Errno) error) []testCase {
+	var out []testCase
+	for _, c := range qwave.Contracts() {
+		spec, ok := calls[c.Func]
+		if !ok {
+			continue
+		}
+		for _, d := range c.Errors {
+			fn, code := c.Func, d.Code
+			out = append(out, testCase{
+				name: fn + "/injected-" + d.Name, fn: fn, source: d.Source,
+				rule: d.Name + " is documented: " + d.Text,
+				run: func(e *env) {
+					a, ok := spec.prepare(e)
+					if !ok || !e.setup("inject", inject(e.api, fn, code)) {
+						return
+					}
+					e.wantFailure(e.invoke(fn, a), code)
+				},
+			})
+		}
+	}
+	return out
+}
+
+// mutations lists the invalid variants of fn's valid call that its contract
+// implies.
+func mutations(c qwave.Contract) []mutation {
+	fn := c.Func
+	var ms []mutation
+	for _, p := range c.Params {
+		name := p.Name
+		switch {
+		case p.CType == "HANDLE" && name == "QOSHandle":
+			want := orInvalidParameter(fn, codesFor(fn, name))
+			ms = append(ms,
+				mutation{"QOSHandle-garbage", "a handle QOSCreateHandle did not return is invalid", set(name, qwave.Handle(0xdeadbeef)), want},
+				mutation{"QOSHandle-null", "a NULL QOS handle is invalid", set(name, qwave.Handle(0)), want},
+				mutation{"QOSHandle-closed", "a handle is invalid once QOSCloseHandle closed it", func(e *env, a args) bool {
+					return e.setup("QOSCloseHandle", e.api.QOSCloseHandle(a[name].(qwave.Handle)))
+				}, want},
+			)
+		case p.Reserved:
+			ms = append(ms, mutation{name + "-reserved", name + " is reserved and must be 0", set(name, uint32(1)), paramCodes(fn, name)})
+		case p.Pointer && !p.Optional:
+			ms = append(ms, mutation{name + "-null", name + " is not optional", func(e *env, a args) bool {
+				a[name] = reflect.Zero(reflect.TypeOf(a[name])).Interface()
+				return true
+			}, paramCodes(fn, name)})
+		case strings.HasPrefix(p.CType, "QOS_") && !p.Pointer && p.CType != "QOS_FLOWID":
+			ms = append(ms, mutation{name + "-out-of-range", name + " must be a " + p.CType + " value", func(e *env, a args) bool {
+				v := reflect.ValueOf(a[name])
+				a[name] = reflect.ValueOf(int64(0x7fff)).Convert(v.Type()).Interface()
+				return true
+			}, paramCodes(fn, name)})
+		}
+	}
+	return ms
+}
+
+// paramCodes are the codes a bad value of param may fail with: those whose
+// text names it, and ERROR_INVALID_PARAMETER where documented; any documented
+// code when there are none.
+func paramCodes(fn, param string) []qwave.Errno {
+	codes := codesFor(fn, param)
+	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) && !contains(codes, qwave.ERROR_INVALID_PARAMETER) {
+		codes = append(codes, qwave.ERROR_INVALID_PARAMETER)
+	}
+	return codes
+}
+
+func set(name string, v any) func(*env, args) bool {
+	return func(_ *env, a args) bool {
+		a[name] = v
+		return true
+	}
+}
+
+// scenarios are the cases the remarks imply, beyond single parameters.
+func scenarios() []testCase {
+	const (
+		create = "spec/qos2/nf-qos2-qoscreatehandle.md#-parameters"
+		remove = "spec/qos2/nf-qos2-qosremovesocketfromflow.md#-returns"
+		closeH = "spec/qos2/nf-qos2-qosclosehandle.md#-remarks"
+		cancel = "spec/qos2/nf-qos2-qoscancel.md#-remarks"
+		enum   = "spec/qos2/nf-qos2-qosenumerateflows.md#-parameters"
+	)
+	var out []testCase
+	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 5}, {MajorVersion: 2, MinorVersion: 0}} {
+		out = append(out, testCase{
+			name: fmt.Sprintf("QOSCreateHandle/version-%d.%d", v.MajorVersion, v.MinorVersion), fn: "QOSCreateHandle", source: create,
+			rule: "MajorVersion must be 1 and MinorVersion 0",
+			run: func(e *env) {
+				var h qwave.Handle
+				o := e.do(fmt.Sprintf("QOSCreateHandle(&{%d, %d}, &h)", v.MajorVersion, v.MinorVersion), func() error {
+					return e.api.QOSCreateHandle(&v, &h)
+				})
+				if h != 0 {
+					e.closers = append(e.closers, func() { e.api.QOSCloseHandle(h) })
+				}
+				e.wantFailure(o, qwave.ERROR_INVALID_PARAMETER)
+			},
+		})
+	}
+	out = append(out,
+		testCase{
+			name: "QOSRemoveSocketFromFlow/remove-twice", fn: "QOSRemoveSocketFromFlow", source: remove,
+			rule: "a removed flow is gone: removing it again fails with ERROR_NOT_FOUND",
+			run: func(e *env) {
+				h, ok := e.handle()
+				if !ok {
+					return
+				}
+				_, id, ok := e.flow(h, 0)
+				if !ok || !e.setup("QOSRemoveSocketFromFlow", e.api.QOSRemoveSocketFromFlow(h, 0, id, 0)) {
+					return
+				}
+				o := e.do(fmt.Sprintf("QOSRemoveSocketFromFlow(%#x, 0, %d, 0)", uint64(h), id), func() error {
+					return e.api.QOSRemoveSocketFromFlow(h, 0, id, 0)
+				})
+				e.wantFailure(o, qwave.ERROR_NOT_FOUND)
+			},
+		},
+		testCase{
+			name: "QOSCloseHandle/aborts-pending-notify", fn: "QOSCloseHandle", source: closeH,
+			rule: "closing a handle completes its pending operations with ERROR_OPERATION_ABORTED",
+			run: func(e *env) {
+				h, ok := e.handle()
+				if !ok {
+					return
+				}
+				_, id, ok := e.flow(h, 0)
+				if !ok {
+					return
+				}
+				ov := new(qwave.Overlapped)
+				e.keepAlive(ov)
+				err := e.api.QOSNotifyFlow(h, id, qwave.QOSNotifyCongested, nil, nil, 0, ov)
+				if !errors.Is(err, qwave.ERROR_IO_PENDING) {
+					e.setup("overlapped QOSNotifyFlow(QOSNotifyCongested)", fmt.Errorf("returned %v, not ERROR_IO_PENDING", err))
+					return
+				}
+				if !e.wantSuccess(e.do(fmt.Sprintf("QOSCloseHandle(%#x)", uint64(h)), func() error { return e.api.QOSCloseHandle(h) })) {
+					return
+				}
+				if status, done := e.completion(ov); !done || !aborted(status) {
+					e.fail("the pending notification's status is %#x after the close, not aborted", status)
+				}
+			},
+		},
+		testCase{
+			name: "QOSCancel/completed-operation", fn: "QOSCancel", source: cancel,
+			rule: "an operation that has completed cannot be cancelled",
+			run: func(e *env) {
+				h, ok := e.handle()
+				if !ok {
+					return
+				}
+				_, id, ok := e.flow(h, 0)
+				if !ok {
+					return
+				}
+				ov, ok := e.pendingSet(h, id)
+				if !ok {
+					return
+				}
+				if status, done := e.completion(ov); !done {
+					e.setup("completing QOSSetFlow", fmt.Errorf("still pending (status %#x)", status))
+					return
+				}
+				e.wantFailure(e.do(fmt.Sprintf("QOSCancel(%#x, &completed)", uint64(h)), func() error { return e.api.QOSCancel(h, ov) }))
+			},
+		},
+		testCase{
+			name: "QOSEnumerateFlows/short-buffer", fn: "QOSEnumerateFlows", source: enum,
+			rule: "a buffer too small fails with ERROR_INSUFFICIENT_BUFFER and Size set to the size needed",
+			run: func(e *env) {
+				h, ok := e.handle()
+				if !ok {
+					return
+				}
+				if _, _, ok := e.flow(h, 0); !ok {
+					return
+				}
+				if _, _, ok := e.flow(h, 0); !ok {
+					return
+				}
+				var one qwave.QOS_FLOWID
+				size := uint32(unsafe.Sizeof(one))
+				o := e.do(fmt.Sprintf("QOSEnumerateFlows(%#x, &4, &buf[1])", uint64(h)), func() error {
+					return e.api.QOSEnumerateFlows(h, &size, unsafe.Pointer(&one))
+				})
+				if _, ok := e.wantFailure(o, qwave.ERROR_INSUFFICIENT_BUFFER); ok && size != 8 {
+					e.fail("with two flows, Size is %d after ERROR_INSUFFICIENT_BUFFER; want 8", size)
+				}
+			},
+		},
+	)
+	return out
+}

@@ -1,0 +1,16 @@
+package conformance_test
+
+import (
+	"testing"
+
+	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/qwave"
+	"github.com/winqos/winqos/qwave/qwavetest"
+)
+
+func newModel() qwave.API { return qwavetest.New() }
+
+// TestModel runs the suite against the reference model: it must pass.
+func TestModel(t *testing.T) {
+	conformance.Run(t, newModel)
+}

@@ -1,0 +1,13 @@
+//go:build tools
+
+// Package tools pins the versions of the commands that go:generate, the
+// benchmarks and CI run, so `go run` of each resolves through go.mod:
+//
+//	go run golang.org/x/sys/windows/mkwinsyscall  (the baseline stub generator the benchmarks compare against)
+//	go run golang.org/x/perf/cmd/benchstat        (benchmark comparisons in BENCHMARKS.md)
+package tools
+
+import (
+	_ "golang.org/x/perf/cmd/benchstat"
+	_ "golang.org/x/sys/windows/mkwinsyscall"
+)
