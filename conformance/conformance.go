@@ -62,8 +62,19 @@ type Result struct {
 	Code qwave.Errno `json:"code,omitempty"`
 	// Msg explains a failure or skip.
 	Msg string `json:"msg,omitempty"`
-	// Elapsed is how long the case took.
-	Elapsed time.Duration `json:"elapsed_ns"`
+	// Expectation says which source of expectations judged the case:
+	// "documented" by default; runners comparing against known Windows
+	// behaviour or a platform baseline set the others (see Classify).
+	Expectation string `json:"expectation,omitempty"`
+	// Verdict is Classify's reading of the result: "pass", "documentation
+	// finding", "known deviation" or "regression"; set by runners.
+	Verdict string `json:"verdict,omitempty"`
+	// ExitCode and Stderr describe a crashed or hung case's process.
+	ExitCode int64  `json:"exit_code,omitempty"`
+	Stderr   string `json:"stderr,omitempty"`
+	// Elapsed is how long the case took. It is left out of JSON so that
+	// reports depend on results alone.
+	Elapsed time.Duration `json:"-"`
 }
 
 // Report is the outcome of a run.

@@ -120,3 +120,12 @@ type Outcome struct {
 
 // OK reports whether the call succeeded.
 func (o Outcome) OK() bool { return o.Ret != 0 }
+
+// Err is the error the API returns for the outcome: nil on success, else the
+// (pre-boxed, for documented codes) Errno, or ErrNoLastError.
+func (o Outcome) Err() error {
+	if o.OK() {
+		return nil
+	}
+	return errnoErr(o.LastError)
+}

@@ -35,6 +35,14 @@ var _ API = Native{}
 // cannot be loaded.
 type Raw struct{}
 
+// Observed is the API as qwave.dll implements it, handing each call's raw Outcome to Observe (when
+// set) before returning, so conformance checks can see the last error after a success too.
+type Observed struct {
+	Observe func(fn string, o Outcome)
+}
+
+var _ API = Observed{}
+
 // QOSAddSocketToFlow calls qwave.dll!QOSAddSocketToFlow. Adds a socket's traffic to a new QoS
 // flow, or to an existing flow.
 //
@@ -101,6 +109,18 @@ func (Native) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawS
 	return QOSAddSocketToFlow(qosHandle, socket, destAddr, trafficType, flags, flowId)
 }
 
+// QOSAddSocketToFlow calls QOSAddSocketToFlow and hands the outcome to Observe.
+func (x Observed) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) error {
+	o, err := Raw{}.QOSAddSocketToFlow(qosHandle, socket, destAddr, trafficType, flags, flowId)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSAddSocketToFlow", o)
+	}
+	return o.Err()
+}
+
 // QOSAddSocketToFlow calls QOSAddSocketToFlow and reports the raw outcome.
 func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) (Outcome, error) {
 	if err := procQOSAddSocketToFlow.Find(); err != nil {
@@ -158,6 +178,18 @@ func (Native) QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
 	return QOSCancel(qosHandle, overlapped)
 }
 
+// QOSCancel calls QOSCancel and hands the outcome to Observe.
+func (x Observed) QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
+	o, err := Raw{}.QOSCancel(qosHandle, overlapped)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSCancel", o)
+	}
+	return o.Err()
+}
+
 // QOSCancel calls QOSCancel and reports the raw outcome.
 func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) {
 	if err := procQOSCancel.Find(); err != nil {
@@ -203,6 +235,18 @@ func QOSCloseHandle(qosHandle Handle) error {
 // QOSCloseHandle calls QOSCloseHandle.
 func (Native) QOSCloseHandle(qosHandle Handle) error {
 	return QOSCloseHandle(qosHandle)
+}
+
+// QOSCloseHandle calls QOSCloseHandle and hands the outcome to Observe.
+func (x Observed) QOSCloseHandle(qosHandle Handle) error {
+	o, err := Raw{}.QOSCloseHandle(qosHandle)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSCloseHandle", o)
+	}
+	return o.Err()
 }
 
 // QOSCloseHandle calls QOSCloseHandle and reports the raw outcome.
@@ -267,6 +311,18 @@ func (Native) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error {
 	return QOSCreateHandle(version, qosHandle)
 }
 
+// QOSCreateHandle calls QOSCreateHandle and hands the outcome to Observe.
+func (x Observed) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error {
+	o, err := Raw{}.QOSCreateHandle(version, qosHandle)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSCreateHandle", o)
+	}
+	return o.Err()
+}
+
 // QOSCreateHandle calls QOSCreateHandle and reports the raw outcome.
 func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, error) {
 	if err := procQOSCreateHandle.Find(); err != nil {
@@ -328,6 +384,18 @@ func QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) er
 // QOSEnumerateFlows calls QOSEnumerateFlows.
 func (Native) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) error {
 	return QOSEnumerateFlows(qosHandle, size, buffer)
+}
+
+// QOSEnumerateFlows calls QOSEnumerateFlows and hands the outcome to Observe.
+func (x Observed) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) error {
+	o, err := Raw{}.QOSEnumerateFlows(qosHandle, size, buffer)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSEnumerateFlows", o)
+	}
+	return o.Err()
 }
 
 // QOSEnumerateFlows calls QOSEnumerateFlows and reports the raw outcome.
@@ -415,6 +483,18 @@ func QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLO
 // QOSNotifyFlow calls QOSNotifyFlow.
 func (Native) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
 	return QOSNotifyFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
+}
+
+// QOSNotifyFlow calls QOSNotifyFlow and hands the outcome to Observe.
+func (x Observed) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
+	o, err := Raw{}.QOSNotifyFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSNotifyFlow", o)
+	}
+	return o.Err()
 }
 
 // QOSNotifyFlow calls QOSNotifyFlow and reports the raw outcome.
@@ -510,6 +590,18 @@ func (Native) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QU
 	return QOSQueryFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
 }
 
+// QOSQueryFlow calls QOSQueryFlow and hands the outcome to Observe.
+func (x Observed) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
+	o, err := Raw{}.QOSQueryFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSQueryFlow", o)
+	}
+	return o.Err()
+}
+
 // QOSQueryFlow calls QOSQueryFlow and reports the raw outcome.
 func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
 	if err := procQOSQueryFlow.Find(); err != nil {
@@ -573,6 +665,18 @@ func QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID,
 // QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow.
 func (Native) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) error {
 	return QOSRemoveSocketFromFlow(qosHandle, socket, flowId, flags)
+}
+
+// QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow and hands the outcome to Observe.
+func (x Observed) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) error {
+	o, err := Raw{}.QOSRemoveSocketFromFlow(qosHandle, socket, flowId, flags)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSRemoveSocketFromFlow", o)
+	}
+	return o.Err()
 }
 
 // QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow and reports the raw outcome.
@@ -665,6 +769,18 @@ func (Native) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_
 	return QOSSetFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
 }
 
+// QOSSetFlow calls QOSSetFlow and hands the outcome to Observe.
+func (x Observed) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
+	o, err := Raw{}.QOSSetFlow(qosHandle, flowId, operation, size, buffer, flags, overlapped)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSSetFlow", o)
+	}
+	return o.Err()
+}
+
 // QOSSetFlow calls QOSSetFlow and reports the raw outcome.
 func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
 	if err := procQOSSetFlow.Find(); err != nil {
@@ -732,6 +848,18 @@ func (Native) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny,
 	return QOSStartTrackingClient(qosHandle, destAddr, flags)
 }
 
+// QOSStartTrackingClient calls QOSStartTrackingClient and hands the outcome to Observe.
+func (x Observed) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
+	o, err := Raw{}.QOSStartTrackingClient(qosHandle, destAddr, flags)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSStartTrackingClient", o)
+	}
+	return o.Err()
+}
+
 // QOSStartTrackingClient calls QOSStartTrackingClient and reports the raw outcome.
 func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
 	if err := procQOSStartTrackingClient.Find(); err != nil {
@@ -791,6 +919,18 @@ func QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uin
 // QOSStopTrackingClient calls QOSStopTrackingClient.
 func (Native) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
 	return QOSStopTrackingClient(qosHandle, destAddr, flags)
+}
+
+// QOSStopTrackingClient calls QOSStopTrackingClient and hands the outcome to Observe.
+func (x Observed) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
+	o, err := Raw{}.QOSStopTrackingClient(qosHandle, destAddr, flags)
+	if err != nil {
+		return err
+	}
+	if x.Observe != nil {
+		x.Observe("QOSStopTrackingClient", o)
+	}
+	return o.Err()
 }
 
 // QOSStopTrackingClient calls QOSStopTrackingClient and reports the raw outcome.

@@ -345,18 +345,23 @@ func entries(s Section) []entry {
 	var out []entry
 	lines := strings.Split(s.Body, "\n")
 	inFence := false
+	start := 0 // first body line of the current entry
+	flush := func(end int) {
+		if len(out) > 0 {
+			out[len(out)-1].text = strings.Join(lines[start:end], "\n")
+		}
+	}
 	for i, l := range lines {
 		if isFence(l) {
 			inFence = !inFence
 		}
 		if !inFence && strings.HasPrefix(l, "### ") {
+			flush(i)
 			out = append(out, entry{heading: strings.TrimRight(l, " \t"), line: s.Line + 1 + i})
-			continue
-		}
-		if len(out) > 0 {
-			out[len(out)-1].text += l + "\n"
+			start = i + 1
 		}
 	}
+	flush(len(lines))
 	return out
 }
 

@@ -58,6 +58,9 @@ func htmlRows(s Section, errs *diag.List) []ReturnRow {
 				}
 			case atom.Td, atom.Th:
 				cell = &strings.Builder{}
+				if rowLine == 0 { // a cell without its <tr>
+					rowLine = tokLine
+				}
 			case atom.Dt:
 				if dtText == "" {
 					dt = &strings.Builder{}
@@ -86,6 +89,11 @@ func htmlRows(s Section, errs *diag.List) []ReturnRow {
 					cell = nil
 				}
 			case atom.Tr:
+				line := rowLine
+				rowLine, dtText = 0, ""
+				if line == 0 {
+					line = tokLine
+				}
 				if !inTable || len(cells) == 0 {
 					break
 				}
@@ -93,10 +101,10 @@ func htmlRows(s Section, errs *diag.List) []ReturnRow {
 					break
 				}
 				if len(cells) != 2 {
-					errs.Add(rowLine, "returns table row has %d cells; expected 2 (code, description)", len(cells))
+					errs.Add(line, "returns table row has %d cells; expected 2 (code, description)", len(cells))
 					break
 				}
-				rows = append(rows, ReturnRow{Name: cells[0], Code: codeRe.MatchString(cells[0]), Text: cells[1], Line: rowLine})
+				rows = append(rows, ReturnRow{Name: cells[0], Code: codeRe.MatchString(cells[0]), Text: cells[1], Line: line})
 			}
 		case html.TextToken:
 			t := string(z.Text())

@@ -154,6 +154,11 @@ func (g *gen) stubs() *jen.File {
 	f.Line()
 	f.Comment(comment("Raw calls qwave.dll and reports what the call returned and the thread's last error after it, success or not, for conformance checks that judge both. err is non-nil only when the procedure cannot be loaded."))
 	f.Type().Id("Raw").Struct()
+	f.Line()
+	f.Comment(comment("Observed is the API as qwave.dll implements it, handing each call's raw Outcome to Observe (when set) before returning, so conformance checks can see the last error after a success too."))
+	f.Type().Id("Observed").Struct(jen.Id("Observe").Func().Params(jen.Id("fn").String(), jen.Id("o").Id("Outcome")))
+	f.Line()
+	f.Var().Id("_").Id("API").Op("=").Id("Observed").Values()
 	for _, fn := range g.m.Functions {
 		proc := jen.Id("proc" + fn.Name)
 		var callArgs []jen.Code
@@ -176,6 +181,14 @@ func (g *gen) stubs() *jen.File {
 		f.Comment(fn.Name + " calls " + fn.Name + ".")
 		f.Func().Params(jen.Id("Native")).Id(fn.Name).Params(g.params(fn)...).Error().Block(
 			jen.Return(jen.Id(fn.Name).Call(g.args(fn)...)),
+		)
+		f.Line()
+		f.Comment(fn.Name + " calls " + fn.Name + " and hands the outcome to Observe.")
+		f.Func().Params(jen.Id("x").Id("Observed")).Id(fn.Name).Params(g.params(fn)...).Error().Block(
+			jen.List(jen.Id("o"), jen.Err()).Op(":=").Id("Raw").Values().Dot(fn.Name).Call(g.args(fn)...),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.If(jen.Id("x").Dot("Observe").Op("!=").Nil()).Block(jen.Id("x").Dot("Observe").Call(jen.Lit(fn.Name), jen.Id("o"))),
+			jen.Return(jen.Id("o").Dot("Err").Call()),
 		)
 		f.Line()
 		f.Comment(fn.Name + " calls " + fn.Name + " and reports the raw outcome.")

@@ -1,0 +1,152 @@
+package conformance
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+//go:embed baselines/*.json
+var baselines embed.FS
+
+// Baseline lists the known deviations of one platform from the documented
+// contract, in the spirit of Wine's todo_wine and broken(): a run passes when
+// its results equal the baseline, and fails on any change, a new deviation or
+// one that went away.
+type Baseline struct {
+	Platform string `json:"platform"`
+	// Source says where the facts come from.
+	Source     string               `json:"source"`
+	Deviations map[string]Deviation `json:"deviations"` // by case name
+}
+
+// Deviation is the known result of one case that does not pass.
+type Deviation struct {
+	Status   Status `json:"status"`
+	Observed string `json:"observed,omitempty"` // as Result.Observed; empty matches any
+	Why      string `json:"why,omitempty"`
+}
+
+// LoadBaseline reads an embedded baseline by name ("wine-8.0", "windows")
+// or a JSON file by path.
+func LoadBaseline(nameOrPath string) (*Baseline, error) {
+	src, err := baselines.ReadFile("baselines/" + nameOrPath + ".json")
+	if err != nil {
+		if src, err = os.ReadFile(nameOrPath); err != nil {
+			return nil, fmt.Errorf("baseline %q: neither embedded (%s) nor a readable file: %w", nameOrPath, strings.Join(BaselineNames(), ", "), err)
+		}
+	}
+	var b Baseline
+	if err := json.Unmarshal(src, &b); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", nameOrPath, err)
+	}
+	return &b, nil
+}
+
+// BaselineNames lists the embedded baselines.
+func BaselineNames() []string {
+	entries, _ := baselines.ReadDir("baselines")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	return names
+}
+
+func (d Deviation) matches(r Result) bool {
+	return d.Status == r.Status && (d.Observed == "" || d.Observed == r.Observed)
+}
+
+// BaselineDiff is one case where a run and a baseline disagree.
+type BaselineDiff struct {
+	Case string
+	Want *Deviation // nil: the baseline expects the case to pass
+	Got  Result
+}
+
+func (d BaselineDiff) String() string {
+	want := "pass"
+	if d.Want != nil {
+		want = string(d.Want.Status)
+		if d.Want.Observed != "" {
+			want += " (" + d.Want.Observed + ")"
+		}
+	}
+	got := string(d.Got.Status)
+	if d.Got.Observed != "" {
+		got += " (" + d.Got.Observed + ")"
+	}
+	switch {
+	case d.Want == nil:
+		return fmt.Sprintf("%s: new deviation: %s; the baseline expects a pass: %s", d.Case, got, d.Got.Message())
+	case d.Got.Status == Pass:
+		return fmt.Sprintf("%s: deviation went away: now passes; the baseline expects %s (remove it from the baseline)", d.Case, want)
+	}
+	return fmt.Sprintf("%s: changed: %s; the baseline expects %s", d.Case, got, want)
+}
+
+// Compare lists every case of r whose result differs from the baseline, and
+// every baseline entry r did not run, sorted by case.
+func (b *Baseline) Compare(r Report) []BaselineDiff {
+	var diffs []BaselineDiff
+	seen := map[string]bool{}
+	for _, res := range r.Results {
+		seen[res.Case] = true
+		dev, listed := b.Deviations[res.Case]
+		switch {
+		case !listed && (res.Status == Pass || res.Status == Skip):
+		case !listed:
+			diffs = append(diffs, BaselineDiff{Case: res.Case, Got: res})
+		case !dev.matches(res):
+			d := dev
+			diffs = append(diffs, BaselineDiff{Case: res.Case, Want: &d, Got: res})
+		}
+	}
+	sort.Slice(diffs, func(i, j int) bool { return diffs[i].Case < diffs[j].Case })
+	return diffs
+}
+
+// FromReport returns the baseline that r would match exactly: every case
+// that did not pass or skip, as it is.
+func FromReport(platform, source string, r Report) Baseline {
+	b := Baseline{Platform: platform, Source: source, Deviations: map[string]Deviation{}}
+	for _, res := range r.Results {
+		if res.Status != Pass && res.Status != Skip {
+			b.Deviations[res.Case] = Deviation{Status: res.Status, Observed: res.Observed}
+		}
+	}
+	return b
+}
+
+// Classify sets each result's Expectation and Verdict: a pass matches the
+// docs; a failure that equals known Windows behaviour (windows) is a
+// documentation finding; one the platform baseline lists is a known
+// deviation; anything else is a regression. Either baseline may be nil.
+func Classify(r *Report, windows, platform *Baseline) {
+	for i := range r.Results {
+		res := &r.Results[i]
+		res.Expectation, res.Verdict = "documented", "pass"
+		if res.Status == Pass || res.Status == Skip {
+			if res.Status == Skip {
+				res.Verdict = "skip"
+			}
+			continue
+		}
+		if windows != nil {
+			if d, ok := windows.Deviations[res.Case]; ok && d.matches(*res) {
+				res.Expectation, res.Verdict = "observed on Windows", "documentation finding"
+				continue
+			}
+		}
+		if platform != nil {
+			if d, ok := platform.Deviations[res.Case]; ok && d.matches(*res) {
+				res.Expectation, res.Verdict = "platform baseline", "known deviation"
+				continue
+			}
+		}
+		res.Verdict = "regression"
+	}
+}

@@ -1,0 +1,60 @@
+package conformance
+
+import (
+	"sync"
+
+	"golang.org/x/sys/windows"
+
+	"github.com/winqos/winqos/qwave"
+)
+
+// DLL returns qwave.dll's API for conformance runs, with the thread's last
+// error made observable (qwave.LastErrorAccess).
+//
+// Go's runtime clears the thread's last error before every system call, so a
+// sentinel set with SetLastError never reaches the DLL: the runtime's 0 takes
+// its place. A call after which the last error is still 0 left it alone, and
+// GetLastError then reports the value set with SetLastError, as the DLL would
+// have left it. Only a DLL that explicitly sets the last error to 0 is misread
+// as leaving it alone.
+func DLL() qwave.API {
+	d := &dll{}
+	d.Observed.Observe = func(_ string, o qwave.Outcome) {
+		if o.LastError == 0 {
+			d.last = d.set
+		} else {
+			d.last = o.LastError
+		}
+	}
+	return d
+}
+
+type dll struct {
+	qwave.Observed
+	set, last qwave.Errno
+}
+
+func (d *dll) SetLastError(e qwave.Errno) { d.set, d.last = e, e }
+func (d *dll) GetLastError() qwave.Errno  { return d.last }
+
+var wsaOnce sync.Once
+
+// UDPSockets returns an Option that gives cases real UDP sockets, as
+// QOSAddSocketToFlow on Windows needs.
+func UDPSockets() Option {
+	return WithSockets(func() (qwave.Socket, func(), error) {
+		var err error
+		wsaOnce.Do(func() {
+			var data windows.WSAData
+			err = windows.WSAStartup(uint32(0x202), &data)
+		})
+		if err != nil {
+			return 0, nil, err
+		}
+		s, err := windows.Socket(windows.AF_INET, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
+		if err != nil {
+			return 0, nil, err
+		}
+		return qwave.Socket(s), func() { windows.Closesocket(s) }, nil
+	})
+}
