@@ -7,6 +7,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/winqos/winqos/qwave"
 )
 
 //go:embed baselines/*.json
@@ -21,6 +23,38 @@ type Baseline struct {
 	// Source says where the facts come from.
 	Source     string               `json:"source"`
 	Deviations map[string]Deviation `json:"deviations"` // by case name
+	// Crashes lists functions that abort the process on any call, which
+	// fuzzing must not call.
+	Crashes []string `json:"crashes,omitempty"`
+	// Codes lists failure codes, by function, that the platform returns
+	// beyond the documented ones.
+	Codes map[string][]string `json:"codes,omitempty"`
+}
+
+// Crashing reports whether the baseline says any call of fn aborts.
+func (b *Baseline) Crashing(fn string) bool {
+	for _, f := range b.Crashes {
+		if f == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// Allows reports whether the baseline lists code as a known failure of fn
+// beyond the documented ones.
+func (b *Baseline) Allows(fn string, code qwave.Errno) bool {
+	for _, name := range b.Codes[fn] {
+		if knownCodes[name] == code {
+			return true
+		}
+	}
+	return false
+}
+
+// knownCodes resolves the codes baselines name that no function documents.
+var knownCodes = map[string]qwave.Errno{
+	"ERROR_SERVICE_ALREADY_RUNNING": 1056,
 }
 
 // Deviation is the known result of one case that does not pass.

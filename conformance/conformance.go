@@ -197,6 +197,18 @@ func Names(opts ...Option) []string {
 	return names
 }
 
+// Describe returns a Result naming the case's function, rule and source,
+// with no outcome yet, for runners that record a case they could not run to
+// completion (a crash, a hang).
+func Describe(name string, opts ...Option) (Result, bool) {
+	for _, c := range cases(newOptions(opts)) {
+		if c.name == name {
+			return Result{Case: c.name, Func: c.fn, Rule: c.rule, Source: c.source}, true
+		}
+	}
+	return Result{}, false
+}
+
 // Run runs every case as a subtest of t, each against a fresh API from
 // newAPI, and fails the subtests whose case fails.
 func Run(t *testing.T, newAPI func() qwave.API, opts ...Option) {

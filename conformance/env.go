@@ -215,9 +215,13 @@ func orInvalidParameter(fn string, codes []qwave.Errno) []qwave.Errno {
 	return nil
 }
 
-// Setup helpers. Each records a setup failure and returns ok=false.
+// Setup helpers. After a failed step the later ones make no call: a case
+// whose setup failed is skipped, or runs tolerant of the zero values.
 
 func (e *env) handle() (qwave.Handle, bool) {
+	if e.setupErr != nil {
+		return 0, false
+	}
 	var h qwave.Handle
 	err := e.api.QOSCreateHandle(&qwave.QOS_VERSION{MajorVersion: 1, MinorVersion: 0}, &h)
 	if !e.setup("QOSCreateHandle", err) {
@@ -228,6 +232,9 @@ func (e *env) handle() (qwave.Handle, bool) {
 }
 
 func (e *env) socket() (qwave.Socket, bool) {
+	if e.setupErr != nil {
+		return 0, false
+	}
 	s, closeSocket, err := e.opts.socket()
 	if !e.setup("socket", err) {
 		return 0, false
@@ -265,6 +272,9 @@ func (e *env) flow(h qwave.Handle, flags uint32) (qwave.Socket, qwave.QOS_FLOWID
 // pending starts an overlapped QOSSetFlow on the flow, which the docs say
 // may return ERROR_IO_PENDING; ok is false unless it is pending.
 func (e *env) pendingSet(h qwave.Handle, id qwave.QOS_FLOWID) (*qwave.Overlapped, bool) {
+	if e.setupErr != nil {
+		return nil, false
+	}
 	ov := new(qwave.Overlapped)
 	tt := qwave.QOSTrafficTypeVoice
 	err := e.api.QOSSetFlow(h, id, qwave.QOSSetTrafficType, uint32(unsafe.Sizeof(tt)), unsafe.Pointer(&tt), 0, ov)

@@ -1,0 +1,447 @@
+// Command qoslab runs the qWAVE conformance suite against a real qwave.dll
+// (on Windows, or under Wine) or against the reference model, one case per
+// child process so that a crash or a hang fails that case alone.
+//
+// Usage:
+//
+//	qoslab [flags]              run every case, write reports to -out
+//	qoslab -wine [flags]        (Linux) cross-build qoslab.exe and run it under Wine
+//
+// Results stream to OUT/results.jsonl, flushed after each case, so a killed
+// run keeps every finished case and -resume continues it. At the end qoslab
+// writes OUT/junit.xml and OUT/report.html and compares the results with the
+// platform baseline; it exits 1 on any difference.
+//
+// The lab machine needs no Go: cross-compile with
+// GOOS=windows go build ./conformance/cmd/qoslab and copy qoslab.exe.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/qwave"
+	"github.com/winqos/winqos/qwave/qwavetest"
+)
+
+type config struct {
+	target   string
+	out      string
+	resume   bool
+	run      string
+	peer     string
+	timeout  time.Duration
+	baseline string
+	child    string
+	wine     bool
+	write    string
+	quiet    bool
+}
+
+func main() {
+	code, err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qoslab:", err)
+	}
+	os.Exit(code)
+}
+
+func run(args []string, stdout, stderr io.Writer) (int, error) {
+	var c config
+	fs := flag.NewFlagSet("qoslab", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.target, "target", defaultTarget(), "what to test: dll (qwave.dll; Windows only) or model (the reference model)")
+	fs.StringVar(&c.out, "out", "qoslab-out", "directory for results.jsonl, junit.xml and report.html")
+	fs.BoolVar(&c.resume, "resume", false, "continue the run in -out: skip the cases results.jsonl already holds")
+	fs.StringVar(&c.run, "run", "", "run only the cases whose name matches this regular expression")
+	fs.StringVar(&c.peer, "peer", "192.0.2.1:5004", "address:port of the peer flows and tracked clients use (a host on the lab's link)")
+	fs.DurationVar(&c.timeout, "timeout", 20*time.Second, "a case still running after this is killed and recorded as hung")
+	fs.StringVar(&c.baseline, "baseline", "auto", `platform baseline to compare with: an embedded name (wine-8.0), a JSON file, "none", or "auto" (wine-8.0 under Wine, none elsewhere)`)
+	fs.StringVar(&c.child, "child", "", "internal: run this one case and print its result as JSON")
+	fs.BoolVar(&c.wine, "wine", false, "Linux: cross-build qoslab.exe and run it under Wine against Wine's qwave.dll")
+	fs.BoolVar(&c.quiet, "q", false, "no progress line")
+	fs.StringVar(&c.write, "write-baseline", "", "write the results as a platform baseline to this JSON file (every case that did not pass), to review and commit")
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if fs.NArg() > 0 {
+		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if c.wine {
+		return runUnderWine(c, args, stderr)
+	}
+	opts, err := suiteOptions(c)
+	if err != nil {
+		return 2, err
+	}
+	newAPI, extra, err := target(c.target)
+	if err != nil {
+		return 2, err
+	}
+	opts = append(opts, extra...)
+	if c.child != "" {
+		return runChild(c.child, newAPI, opts, stdout)
+	}
+	return runParent(c, opts, stderr)
+}
+
+func suiteOptions(c config) ([]conformance.Option, error) {
+	peer, err := netip.ParseAddrPort(c.peer)
+	if err != nil {
+		return nil, fmt.Errorf("-peer: %w", err)
+	}
+	opts := []conformance.Option{conformance.WithPeer(peer), conformance.WithTimeout(c.timeout)}
+	if c.run != "" {
+		re, err := regexp.Compile(c.run)
+		if err != nil {
+			return nil, fmt.Errorf("-run: %w", err)
+		}
+		opts = append(opts, conformance.WithFilter(re.MatchString))
+	}
+	return opts, nil
+}
+
+func target(name string) (func() qwave.API, []conformance.Option, error) {
+	switch name {
+	case "model":
+		return func() qwave.API { return qwavetest.New() }, nil, nil
+	case "dll":
+		return dllTarget()
+	}
+	return nil, nil, fmt.Errorf("-target %q: want dll or model", name)
+}
+
+// runChild runs one case in this process and prints its result.
+func runChild(name string, newAPI func() qwave.API, opts []conformance.Option, stdout io.Writer) (int, error) {
+	res, ok := conformance.RunCase(name, newAPI, opts...)
+	if !ok {
+		return 2, fmt.Errorf("no case %q", name)
+	}
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		return 2, err
+	}
+	return 0, nil
+}
+
+func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, error) {
+	names := conformance.Names(opts...)
+	if len(names) == 0 {
+		return 2, errors.New("no case matches -run")
+	}
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return 2, err
+	}
+	jsonl := filepath.Join(c.out, "results.jsonl")
+	done := map[string]conformance.Result{}
+	if c.resume {
+		prev, err := readResults(jsonl)
+		if err != nil {
+			return 2, err
+		}
+		for _, r := range prev.Results {
+			done[r.Case] = r
+		}
+	}
+	// Rewrite what is kept, so a line cut by a kill does not linger.
+	f, err := os.Create(jsonl)
+	if err != nil {
+		return 2, err
+	}
+	defer f.Close()
+	for _, name := range names {
+		if r, ok := done[name]; ok {
+			if err := appendResult(f, r); err != nil {
+				return 2, err
+			}
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return 2, err
+	}
+	progress := newProgress(stderr, len(names), c.quiet)
+	for i, name := range names {
+		if _, ok := done[name]; ok {
+			continue
+		}
+		progress.show(i+1, name)
+		res := runIsolated(self, c, name)
+		done[name] = res
+		if err := appendResult(f, res); err != nil {
+			return 2, err
+		}
+	}
+	progress.finish()
+	var report conformance.Report
+	for _, name := range names {
+		report.Results = append(report.Results, done[name])
+	}
+	return finish(c, report, stderr)
+}
+
+// appendResult writes one JSON line and syncs it, so a killed run keeps it.
+func appendResult(f *os.File, r conformance.Result) error {
+	if err := conformance.WriteJSONL(f, conformance.Report{Results: []conformance.Result{r}}); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func readResults(path string) (conformance.Report, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return conformance.Report{}, nil
+	}
+	if err != nil {
+		return conformance.Report{}, err
+	}
+	defer f.Close()
+	r, err := conformance.ReadJSONL(f)
+	if err != nil {
+		return r, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}
+
+// childArgs are the flags a child inherits.
+func childArgs(c config, name string) []string {
+	return []string{"-child", name, "-target", c.target, "-peer", c.peer, "-timeout", c.timeout.String()}
+}
+
+// runIsolated runs one case in a child process under the timeout, and turns a
+// crash or hang into that case's result.
+func runIsolated(self string, c config, name string) conformance.Result {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout+5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, self, childArgs(c, name)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	base, _ := conformance.Describe(name)
+	base.Stderr = tail(stderr.String(), 2000)
+	if ctx.Err() != nil {
+		base.Status = conformance.Hung
+		base.Msg = fmt.Sprintf("the case's process was killed after %v", c.timeout+5*time.Second)
+		return base
+	}
+	if err != nil {
+		base.Status = conformance.Crashed
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			base.ExitCode = int64(uint32(exit.ExitCode()))
+			base.Observed = fmt.Sprintf("exit status %#x", uint32(exit.ExitCode()))
+		}
+		base.Msg = "the case's process died: " + err.Error()
+		return base
+	}
+	var res conformance.Result
+	if err := json.Unmarshal(lastLine(stdout.Bytes()), &res); err != nil {
+		base.Status = conformance.Crashed
+		base.Msg = "the case's process printed no result: " + err.Error()
+		return base
+	}
+	return res
+}
+
+func lastLine(b []byte) []byte {
+	b = bytes.TrimRight(b, "\r\n")
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return b
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// finish classifies the results, writes the reports and compares with the
+// baseline.
+func finish(c config, report conformance.Report, stderr io.Writer) (int, error) {
+	windows, err := conformance.LoadBaseline("windows")
+	if err != nil {
+		return 2, err
+	}
+	var platform *conformance.Baseline
+	name := c.baseline
+	if name == "auto" {
+		name = autoBaseline(c.target)
+	}
+	if name != "none" && name != "" {
+		if platform, err = conformance.LoadBaseline(name); err != nil {
+			return 2, err
+		}
+	}
+	conformance.Classify(&report, windows, platform)
+	var diffs []conformance.BaselineDiff
+	if platform != nil {
+		diffs = platform.Compare(report)
+	} else {
+		for _, r := range report.Results {
+			if r.Status != conformance.Pass && r.Status != conformance.Skip && r.Verdict != "documentation finding" {
+				diffs = append(diffs, conformance.BaselineDiff{Case: r.Case, Got: r})
+			}
+		}
+	}
+	meta := conformance.Meta{Title: "qWAVE conformance", Target: targetName(c.target), Platform: platformName(), Commit: commit(), Baseline: name}
+	if err := writeFile(filepath.Join(c.out, "junit.xml"), func(w io.Writer) error { return conformance.WriteJUnit(w, meta, report) }); err != nil {
+		return 2, err
+	}
+	if err := writeFile(filepath.Join(c.out, "report.html"), func(w io.Writer) error { return conformance.WriteHTML(w, meta, report, diffs) }); err != nil {
+		return 2, err
+	}
+	if c.write != "" {
+		b := conformance.FromReport(meta.Platform, "qoslab -target "+c.target+" at "+meta.Commit, report)
+		if err := writeFile(c.write, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(b)
+		}); err != nil {
+			return 2, err
+		}
+	}
+	counts := report.Counts()
+	fmt.Fprintf(stderr, "qoslab: %s on %s: %d cases: %d pass, %d fail, %d skip, %d crashed, %d hung; reports in %s\n",
+		meta.Target, meta.Platform, len(report.Results), counts[conformance.Pass], counts[conformance.Fail], counts[conformance.Skip],
+		counts[conformance.Crashed], counts[conformance.Hung], c.out)
+	if len(diffs) > 0 {
+		fmt.Fprintf(stderr, "qoslab: %d differences from the baseline %q:\n", len(diffs), name)
+		for _, d := range diffs {
+			fmt.Fprintln(stderr, "  "+d.String())
+		}
+		fmt.Fprintf(stderr, "qoslab: reproduce one case with: qoslab -target %s -run '^CASE$'\n", c.target)
+		return 1, nil
+	}
+	fmt.Fprintf(stderr, "qoslab: results equal the baseline %q\n", name)
+	return 0, nil
+}
+
+// writeFile writes through a temporary file and renames it into place.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(tmp)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func targetName(t string) string {
+	if t == "dll" {
+		return "qwave.dll"
+	}
+	return "reference model (qwavetest)"
+}
+
+func platformName() string {
+	p := runtime.GOOS + "/" + runtime.GOARCH
+	if v := wineVersion(); v != "" {
+		p += ", Wine " + v
+	}
+	return p
+}
+
+// commit is the VCS revision the binary was built from, or, for go run
+// (which stamps none), the checkout's HEAD.
+func commit() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return gitHead()
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = " (modified)"
+			}
+		}
+	}
+	if rev == "" {
+		return gitHead()
+	}
+	return rev + dirty
+}
+
+func gitHead() string {
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	status, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	s := strings.TrimSpace(string(rev))
+	if len(bytes.TrimSpace(status)) > 0 {
+		s += " (modified)"
+	}
+	return s
+}
+
+// progress shows the case running: one line rewritten in place on a
+// terminal, a line every 10 cases elsewhere (CI logs).
+type progress struct {
+	w        io.Writer
+	total    int
+	quiet    bool
+	terminal bool
+}
+
+func newProgress(w io.Writer, total int, quiet bool) *progress {
+	p := &progress{w: w, total: total, quiet: quiet}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) show(i int, name string) {
+	switch {
+	case p.quiet:
+	case p.terminal:
+		fmt.Fprintf(p.w, "\r\033[K[%d/%d] %s", i, p.total, name)
+	case i%10 == 0 || i == p.total:
+		fmt.Fprintf(p.w, "qoslab: [%d/%d] %s\n", i, p.total, name)
+	}
+}
+
+func (p *progress) finish() {
+	if !p.quiet && p.terminal {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

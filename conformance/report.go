@@ -1,0 +1,715 @@
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Meta is what a report says about the run at its top.
+type Meta struct {
+	Title    string // e.g. "qWAVE conformance"
+	Target   string // what was tested: "model", "qwave.dll"
+	Platform string // e.g. "windows/amd64, Wine 8.0" or "linux/amd64"
+	Commit   string // VCS revision (may be empty)
+	Baseline string // name of the platform baseline compared against, or ""
+}
+
+// baselineName is the baseline the run was compared against, or "" for none.
+func (m Meta) baselineName() string {
+	if m.Baseline == "none" {
+		return ""
+	}
+	return m.Baseline
+}
+
+// WriteJSONL writes r as JSON Lines: one JSON object per result (as
+// json.Marshal encodes a Result), in order, each ending in a newline. Each
+// line is one Write, so a report appended to result by result keeps every
+// complete line when the run is killed.
+func WriteJSONL(w io.Writer, r Report) error {
+	for _, res := range r.Results {
+		line, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("conformance: %s: %w", res.Case, err)
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadJSONL reads a report WriteJSONL wrote. Blank lines are ignored, and so
+// is a last line that is cut short (it lacks its newline and does not parse),
+// as a run killed mid-write leaves it. Any other line that is not a result
+// is an error naming the line ("line 3: ...").
+func ReadJSONL(rd io.Reader) (Report, error) {
+	var r Report
+	br := bufio.NewReader(rd)
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		eof := errors.Is(err, io.EOF)
+		if err != nil && !eof {
+			return Report{}, fmt.Errorf("line %d: %w", n, err)
+		}
+		if text := bytes.TrimSpace(line); len(text) > 0 {
+			res, perr := parseResultLine(text)
+			switch {
+			case perr != nil && eof:
+				// The last line, without its newline: a truncated write.
+				return r, nil
+			case perr != nil:
+				return Report{}, fmt.Errorf("line %d: %w", n, perr)
+			}
+			r.Results = append(r.Results, res)
+		}
+		if eof {
+			return r, nil
+		}
+	}
+}
+
+func parseResultLine(text []byte) (Result, error) {
+	if text[0] != '{' {
+		return Result{}, errors.New("not a JSON object")
+	}
+	var res Result
+	if err := json.Unmarshal(text, &res); err != nil {
+		return Result{}, err
+	}
+	if res.Case == "" {
+		return Result{}, errors.New("result without a case name")
+	}
+	return res, nil
+}
+
+// splitCase returns the function a result's case belongs to (the part of its
+// name before the first "/") and the case's name within that function.
+func splitCase(res Result) (fn, suffix string) {
+	if fn, suffix, ok := strings.Cut(res.Case, "/"); ok {
+		return fn, suffix
+	}
+	if res.Func != "" {
+		return res.Func, res.Case
+	}
+	return res.Case, ""
+}
+
+// funcOf is the function a result belongs to: its Func, or else the part of
+// its case name before "/".
+func funcOf(res Result) string {
+	if res.Func != "" {
+		return res.Func
+	}
+	fn, _ := splitCase(res)
+	return fn
+}
+
+// statusOrder lists the statuses in the order reports show them.
+var statusOrder = []Status{Pass, Fail, Skip, Crashed, Hung}
+
+// verdictOrder lists the verdicts Classify sets, in the order reports show
+// them.
+var verdictOrder = []string{"pass", "skip", "documentation finding", "known deviation", "regression"}
+
+// severity orders statuses from harmless to worst.
+func severity(s Status) int {
+	switch s {
+	case Pass:
+		return 0
+	case Skip:
+		return 1
+	case Fail:
+		return 3
+	case Hung:
+		return 4
+	case Crashed:
+		return 5
+	}
+	return 2
+}
+
+// exitCodeString formats a process exit code, in hex too when it looks like
+// an NTSTATUS (0xc0000005) rather than a small exit status.
+func exitCodeString(c int64) string {
+	switch {
+	case c >= 0x10000:
+		return fmt.Sprintf("%d (%#x)", c, c)
+	case c <= -0x10000 && c >= -1<<31:
+		return fmt.Sprintf("%d (%#x)", c, uint32(c))
+	}
+	return fmt.Sprintf("%d", c)
+}
+
+// showExitCode reports whether a result's exit code says something: it does
+// for a crashed case, and for any case when it is not 0 (a hung case killed
+// by a watchdog has none).
+func showExitCode(res Result) bool {
+	return res.Status == Crashed || res.ExitCode != 0
+}
+
+// details is a result in full, one "name: value" line per field that is set,
+// as JUnit failure and error texts carry it.
+func details(res Result) string {
+	var b strings.Builder
+	line := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%s: %s\n", name, value)
+		}
+	}
+	line("case", res.Case)
+	line("status", string(res.Status))
+	line("call", res.Call)
+	line("observed", res.Observed)
+	line("allowed", res.Allowed)
+	if res.Code != 0 {
+		code := fmt.Sprintf("%d", uint32(res.Code))
+		if name := res.Code.Name(); name != "" {
+			code += " (" + name + ")"
+		}
+		line("code", code)
+	}
+	line("message", res.Msg)
+	line("rule", res.Rule)
+	line("source", res.Source)
+	line("expectation", res.Expectation)
+	line("verdict", res.Verdict)
+	if showExitCode(res) {
+		line("exit code", exitCodeString(res.ExitCode))
+	}
+	if res.Stderr != "" {
+		b.WriteString("stderr:\n")
+		b.WriteString(res.Stderr)
+		if !strings.HasSuffix(res.Stderr, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// JUnit XML, in the form CI dashboards read (Jenkins, GitLab, Buildkite).
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr,omitempty"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitProblem `xml:"failure"`
+	Error     *junitProblem `xml:"error"`
+	Skipped   *junitSkipped `xml:"skipped"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",cdata"` // readable as is; see xmlText
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr,omitempty"`
+}
+
+// xmlText replaces what XML cannot carry (control characters other than tab
+// and newlines, invalid UTF-8) with U+FFFD: encoding/xml escapes attributes
+// and character data so, but not CDATA sections.
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t', r == '\n', r == '\r',
+			r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
+
+// WriteJUnit writes r as JUnit XML: a <testsuites> holding one <testsuite>
+// per function (by name), each with the meta as <properties> and one
+// <testcase classname="conformance.FUNC" name="CASE"> per result, in report
+// order. A failed case has a <failure> (its type is the verdict, when set), a
+// crashed or hung one an <error type="crashed"> or <error type="hung"> whose
+// text has the exit code and standard error, and a skipped one a <skipped>.
+// The output has no timestamps or durations, so equal reports give equal
+// files.
+func WriteJUnit(w io.Writer, meta Meta, r Report) error {
+	var props *junitProperties
+	for _, p := range []junitProperty{
+		{"title", meta.Title}, {"target", meta.Target}, {"platform", meta.Platform},
+		{"commit", meta.Commit}, {"baseline", meta.Baseline},
+	} {
+		if p.Value != "" {
+			if props == nil {
+				props = &junitProperties{}
+			}
+			props.Property = append(props.Property, p)
+		}
+	}
+	doc := junitSuites{Name: meta.Title}
+	index := map[string]int{}
+	for _, res := range r.Results {
+		fn := funcOf(res)
+		i, ok := index[fn]
+		if !ok {
+			i = len(doc.Suites)
+			index[fn] = i
+			doc.Suites = append(doc.Suites, junitSuite{Name: fn, Properties: props})
+		}
+		s := &doc.Suites[i]
+		c := junitCase{Classname: "conformance." + fn, Name: res.Case}
+		switch res.Status {
+		case Pass:
+		case Fail:
+			typ := res.Verdict
+			if typ == "" {
+				typ = string(Fail)
+			}
+			c.Failure = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+			s.Failures++
+		case Skip:
+			c.Skipped = &junitSkipped{Message: res.Message()}
+			s.Skipped++
+		default:
+			typ := string(res.Status)
+			if typ == "" {
+				typ = "unknown"
+			}
+			c.Error = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+			s.Errors++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	sort.SliceStable(doc.Suites, func(i, j int) bool { return doc.Suites[i].Name < doc.Suites[j].Name })
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// The HTML report.
+
+type htmlCount struct {
+	Name  string
+	Class string
+	N     int
+}
+
+type htmlCell struct {
+	Case   string // "" for a function without this case
+	Class  string
+	Text   string
+	Title  string
+	Anchor string
+	worst  int
+}
+
+type htmlRow struct {
+	Func  string
+	Cells []htmlCell
+}
+
+type htmlDetail struct {
+	Result
+	Anchor string
+	Class  string
+	Exit   string // the exit code, or "" when it says nothing
+}
+
+type htmlPage struct {
+	Meta         Meta
+	Title        string
+	Baseline     string
+	Total        int
+	Outcome      string
+	OutcomeClass string
+	Statuses     []htmlCount
+	Verdicts     []htmlCount
+	Columns      []string
+	Rows         []htmlRow
+	Details      []htmlDetail
+	Diffs        []string
+}
+
+// statusClass is the CSS class that colours a status.
+func statusClass(s Status) string {
+	for _, known := range statusOrder {
+		if s == known {
+			return "s-" + string(s)
+		}
+	}
+	return "s-other"
+}
+
+// verdictClass is the CSS class that marks a verdict, or "".
+func verdictClass(v string) string {
+	switch v {
+	case "regression":
+		return "v-regression"
+	case "known deviation", "documentation finding":
+		return "v-expected"
+	}
+	return ""
+}
+
+// anchorFor turns a case name into an HTML id that needs no escaping in a
+// URL fragment: letters, digits, "-" and "." stay, other bytes become _XX.
+func anchorFor(name string) string {
+	var b strings.Builder
+	b.WriteString("case-")
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "_%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
+	p := htmlPage{Meta: meta, Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
+	if p.Title == "" {
+		p.Title = "Conformance report"
+	}
+
+	// Counts, known statuses and verdicts first.
+	statuses := map[Status]int{}
+	verdicts := map[string]int{}
+	classified := false
+	for _, res := range r.Results {
+		statuses[res.Status]++
+		verdicts[res.Verdict]++
+		classified = classified || res.Verdict != ""
+	}
+	for _, s := range statusOrder {
+		p.Statuses = append(p.Statuses, htmlCount{Name: string(s), Class: statusClass(s), N: statuses[s]})
+		delete(statuses, s)
+	}
+	var others []string
+	for s := range statuses {
+		others = append(others, string(s))
+	}
+	sort.Strings(others)
+	for _, s := range others {
+		name := s
+		if name == "" {
+			name = "(none)"
+		}
+		p.Statuses = append(p.Statuses, htmlCount{Name: name, Class: "s-other", N: statuses[Status(s)]})
+	}
+	if classified {
+		for _, v := range verdictOrder {
+			if verdicts[v] > 0 {
+				p.Verdicts = append(p.Verdicts, htmlCount{Name: v, Class: verdictClass(v), N: verdicts[v]})
+			}
+			delete(verdicts, v)
+		}
+		others = others[:0]
+		for v := range verdicts {
+			others = append(others, v)
+		}
+		sort.Strings(others)
+		for _, v := range others {
+			name := v
+			if name == "" {
+				name = "unclassified"
+			}
+			p.Verdicts = append(p.Verdicts, htmlCount{Name: name, N: verdicts[v]})
+		}
+	}
+
+	// The outcome in one line.
+	bad := 0
+	for _, res := range r.Results {
+		if res.Status != Pass && res.Status != Skip {
+			bad++
+		}
+	}
+	switch {
+	case p.Baseline != "" && len(diffs) == 0:
+		p.Outcome, p.OutcomeClass = fmt.Sprintf("The results match the baseline %s (%d of %d cases did not pass).", p.Baseline, bad, p.Total), "good"
+	case len(diffs) > 0:
+		p.Outcome, p.OutcomeClass = fmt.Sprintf("%d cases differ from the baseline (%d of %d cases did not pass).", len(diffs), bad, p.Total), "bad"
+	case bad > 0:
+		p.Outcome, p.OutcomeClass = fmt.Sprintf("%d of %d cases did not pass.", bad, p.Total), "bad"
+	default:
+		p.Outcome, p.OutcomeClass = fmt.Sprintf("All %d cases passed or were skipped.", p.Total), "good"
+	}
+
+	// Details, by case; anchors made unique should a case appear twice.
+	sorted := make([]Result, len(r.Results))
+	copy(sorted, r.Results)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Case < sorted[j].Case })
+	anchors := map[string]int{}
+	caseAnchor := map[string]string{}
+	for _, res := range sorted {
+		a := anchorFor(res.Case)
+		if n := anchors[a]; n > 0 {
+			anchors[a]++
+			a = fmt.Sprintf("%s~%d", a, n+1)
+		} else {
+			anchors[a] = 1
+			caseAnchor[res.Case] = a
+		}
+		d := htmlDetail{Result: res, Anchor: a, Class: statusClass(res.Status)}
+		if showExitCode(res) {
+			d.Exit = exitCodeString(res.ExitCode)
+		}
+		p.Details = append(p.Details, d)
+	}
+
+	// The matrix: a row per function, a column per case name.
+	cols := map[string]bool{}
+	rows := map[string]map[string]*htmlCell{}
+	for _, res := range sorted {
+		fn, suffix := splitCase(res)
+		cols[suffix] = true
+		if rows[fn] == nil {
+			rows[fn] = map[string]*htmlCell{}
+		}
+		text := res.Observed
+		if text == "" {
+			text = string(res.Status)
+		}
+		title := res.Case + "\n" + string(res.Status)
+		if res.Verdict != "" && res.Verdict != string(res.Status) {
+			title += " (" + res.Verdict + ")"
+		}
+		if res.Allowed != "" {
+			title += "\nallowed: " + res.Allowed
+		}
+		if res.Msg != "" {
+			title += "\n" + res.Msg
+		}
+		if c := rows[fn][suffix]; c != nil {
+			// The same case twice (merged runs): show both.
+			c.Text += " | " + text
+			c.Title += "\n\n" + title
+			if severity(res.Status) > c.worst {
+				c.worst, c.Class = severity(res.Status), strings.TrimSpace(statusClass(res.Status)+" "+verdictClass(res.Verdict))
+			}
+			continue
+		}
+		rows[fn][suffix] = &htmlCell{
+			Case:   res.Case,
+			Class:  strings.TrimSpace(statusClass(res.Status) + " " + verdictClass(res.Verdict)),
+			Text:   text,
+			Title:  title,
+			Anchor: caseAnchor[res.Case],
+			worst:  severity(res.Status),
+		}
+	}
+	for c := range cols {
+		p.Columns = append(p.Columns, c)
+	}
+	sort.Strings(p.Columns)
+	var fns []string
+	for fn := range rows {
+		fns = append(fns, fn)
+	}
+	sort.Strings(fns)
+	for _, fn := range fns {
+		row := htmlRow{Func: fn}
+		for _, col := range p.Columns {
+			if c := rows[fn][col]; c != nil {
+				row.Cells = append(row.Cells, *c)
+			} else {
+				row.Cells = append(row.Cells, htmlCell{Class: "none"})
+			}
+		}
+		p.Rows = append(p.Rows, row)
+	}
+
+	for _, d := range diffs {
+		p.Diffs = append(p.Diffs, d.String())
+	}
+	return p
+}
+
+// WriteHTML writes r as one self-contained HTML page, with inline CSS and no
+// scripts or external resources: a header with the meta and the counts per
+// status and per verdict; the differences from the baseline, if diffs is not
+// empty; a matrix with a row per function and a column per case name (the
+// parts of Case before and after "/"), whose cells are coloured by status,
+// show the observed outcome and have the allowed one in their tooltip; and a
+// table with every result in full. Every value is escaped, and equal inputs
+// give equal pages.
+func WriteHTML(w io.Writer, meta Meta, r Report, diffs []BaselineDiff) error {
+	var buf bytes.Buffer
+	if err := htmlReport.Execute(&buf, newHTMLPage(meta, r, diffs)); err != nil {
+		return fmt.Errorf("conformance: HTML report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+var htmlReport = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}{{with .Meta.Target}}: {{.}}{{end}}{{with .Meta.Platform}} on {{.}}{{end}}</title>
+<style>
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em; color: #222; }
+h1 { margin: 0 0 .4em; }
+h2 { margin-top: 1.6em; }
+code, pre { font: 12px/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; }
+pre { white-space: pre-wrap; margin: .3em 0; max-height: 20em; overflow: auto; background: #f6f6f6; padding: .3em; }
+table.meta th { text-align: left; padding-right: 1em; font-weight: 600; }
+.outcome { font-weight: 600; padding: .4em .6em; border-radius: 4px; display: inline-block; }
+.outcome.good { background: #d7f5d7; }
+.outcome.bad { background: #f9cfcf; }
+ul.counts { list-style: none; padding: 0; margin: .4em 0; display: flex; flex-wrap: wrap; gap: .4em; }
+ul.counts li { padding: .2em .6em; border-radius: 4px; border: 1px solid #ccc; }
+ul.counts .n { font-weight: 700; }
+.s-pass { background: #d7f5d7; }
+.s-fail { background: #f9cfcf; }
+.s-skip { background: #e8e8e8; color: #555; }
+.s-crashed { background: #7a1020; color: #fff; }
+.s-hung { background: #ffd58f; }
+.s-other { background: #fff3a0; }
+.v-regression { outline: 2px solid #c00; outline-offset: -2px; }
+.v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
+.scroll { overflow-x: auto; }
+table.matrix, table.details { border-collapse: collapse; }
+table.matrix th, table.matrix td, table.details th, table.details td { border: 1px solid #bbb; padding: .25em .4em; vertical-align: top; }
+table.matrix thead th { vertical-align: bottom; }
+table.matrix thead th span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+table.matrix th[scope=row] { position: sticky; left: 0; background: #fff; text-align: left; white-space: nowrap; }
+table.matrix td { font-size: 11px; min-width: 7em; max-width: 14em; }
+table.matrix td a { color: inherit; text-decoration: none; }
+table.matrix td.none { background: #fff; }
+table.details { font-size: 12px; }
+table.details th { background: #eee; text-align: left; position: sticky; top: 0; }
+table.details td { max-width: 30em; overflow-wrap: anywhere; }
+table.details tr:target { outline: 3px solid #2a6ed8; }
+section.diffs li { margin: .2em 0; }
+footer { margin-top: 2em; color: #777; font-size: 12px; }
+</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<table class="meta">
+<tr><th>Target</th><td>{{with .Meta.Target}}{{.}}{{else}}unknown{{end}}</td></tr>
+<tr><th>Platform</th><td>{{with .Meta.Platform}}{{.}}{{else}}unknown{{end}}</td></tr>
+<tr><th>Commit</th><td>{{with .Meta.Commit}}<code>{{.}}</code>{{else}}unknown{{end}}</td></tr>
+<tr><th>Baseline</th><td>{{with .Baseline}}{{.}}{{else}}none{{end}}</td></tr>
+<tr><th>Cases</th><td>{{.Total}}</td></tr>
+</table>
+<p class="outcome {{.OutcomeClass}}">{{.Outcome}}</p>
+<ul class="counts" id="status-counts">
+{{- range .Statuses}}
+<li class="{{.Class}}" data-status="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
+{{- end}}
+</ul>
+{{if .Verdicts -}}
+<ul class="counts" id="verdict-counts">
+{{- range .Verdicts}}
+<li{{with .Class}} class="{{.}}"{{end}} data-verdict="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
+{{- end}}
+</ul>
+{{- else -}}
+<p id="verdict-counts">Verdicts: not classified.</p>
+{{- end}}
+</header>
+{{if .Diffs}}
+<section class="diffs" id="baseline-diffs">
+<h2>Differences from the baseline</h2>
+<ul>
+{{- range .Diffs}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+</section>
+{{- end}}
+<h2 id="matrix">Matrix</h2>
+{{if .Rows -}}
+<div class="scroll">
+<table class="matrix" id="matrix-table">
+<thead>
+<tr><th>function</th>{{range .Columns}}<th scope="col"><span>{{.}}</span></th>{{end}}</tr>
+</thead>
+<tbody>
+{{- range .Rows}}
+<tr data-func="{{.Func}}"><th scope="row">{{.Func}}</th>
+{{- range .Cells}}
+{{- if .Case}}
+<td class="{{.Class}}" data-case="{{.Case}}" title="{{.Title}}"><a href="#{{.Anchor}}">{{.Text}}</a></td>
+{{- else}}
+<td class="none"></td>
+{{- end}}
+{{- end}}
+</tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+{{- else -}}
+<p>No results.</p>
+{{- end}}
+<h2 id="details">Details</h2>
+<div class="scroll">
+<table class="details" id="details-table">
+<thead>
+<tr><th>Case</th><th>Status</th><th>Verdict</th><th>Expectation</th><th>Call</th><th>Observed</th><th>Allowed</th><th>Message</th><th>Rule</th><th>Source</th></tr>
+</thead>
+<tbody>
+{{- range .Details}}
+<tr id="{{.Anchor}}" data-case="{{.Case}}"><td>{{.Case}}</td><td class="{{.Class}}">{{.Status}}</td><td>{{.Verdict}}</td><td>{{.Expectation}}</td><td>{{with .Call}}<code>{{.}}</code>{{end}}</td><td>{{.Observed}}</td><td>{{.Allowed}}</td><td>{{.Msg}}{{with .Exit}}<div>exit code {{.}}</div>{{end}}{{with .Stderr}}<pre>{{.}}</pre>{{end}}</td><td>{{.Rule}}</td><td><code>{{.Source}}</code></td></tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+<footer>Written by github.com/winqos/winqos/conformance.</footer>
+</body>
+</html>
+`))
