@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/winqos/winqos/conformance"
+)
+
+// buildQoslab builds the command once per test binary run.
+func buildQoslab(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "qoslab")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for _, name := range []string{"results.jsonl", "junit.xml", "report.html"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+	}
+	return files
+}
+
+// TestResumeAfterKill kills a run midway with SIGKILL, resumes it, and
+// expects the same reports as an uninterrupted run.
+func TestResumeAfterKill(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses SIGKILL; the Linux run covers the runner logic")
+	}
+	bin := buildQoslab(t)
+	full, cut := t.TempDir(), t.TempDir()
+	if out, err := exec.Command(bin, "-target", "model", "-out", full, "-q").CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-target", "model", "-out", cut, "-q")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	total := len(conformance.Names())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(cut, "results.jsonl"))
+		if n := bytes.Count(b, []byte("\n")); n >= total/3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run wrote no results")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	b, _ := os.ReadFile(filepath.Join(cut, "results.jsonl"))
+	kept := bytes.Count(b, []byte("\n"))
+	if kept >= total {
+		t.Fatalf("the run finished (%d results) before it was killed", kept)
+	}
+	if _, err := os.Stat(filepath.Join(cut, "report.html")); err == nil {
+		t.Fatal("a killed run wrote its final report")
+	}
+	if out, err := exec.Command(bin, "-target", "model", "-out", cut, "-q", "-resume").CombinedOutput(); err != nil {
+		t.Fatalf("resumed run: %v\n%s", err, out)
+	}
+	want, got := readAll(t, full), readAll(t, cut)
+	for name := range want {
+		if want[name] != got[name] {
+			t.Errorf("%s differs between the uninterrupted run and the run killed after %d of %d cases and resumed", name, kept, total)
+		}
+	}
+}
+
+// fakeChild writes a script that stands in for the child process.
+func fakeChild(t *testing.T, body string) string {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses a shell script as the child")
+	}
+	path := filepath.Join(t.TempDir(), "child")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCrashedChildIsRecorded(t *testing.T) {
+	self := fakeChild(t, "echo 'wine: Call from 0x7b013d7e to unimplemented function qwave.dll.QOSCloseHandle, aborting' >&2; exit 3")
+	res := runIsolated(self, config{target: "dll", timeout: 5 * time.Second}, "QOSCloseHandle/QOSHandle-garbage")
+	if res.Status != conformance.Crashed || res.ExitCode != 3 || !strings.Contains(res.Stderr, "unimplemented function") {
+		t.Errorf("result %+v; want crashed, exit code 3 and the stderr kept", res)
+	}
+	if res.Source == "" || res.Rule == "" {
+		t.Errorf("a crashed case lost its rule and source: %+v", res)
+	}
+}
+
+func TestHungChildIsKilled(t *testing.T) {
+	self := fakeChild(t, "exec sleep 60")
+	start := time.Now()
+	res := runIsolated(self, config{target: "dll", timeout: 100 * time.Millisecond}, "QOSCloseHandle/valid")
+	if res.Status != conformance.Hung {
+		t.Errorf("status %s; want hung", res.Status)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Errorf("a hung child held the runner for %v", time.Since(start))
+	}
+}
+
+func TestChildWithoutResultIsCrashed(t *testing.T) {
+	self := fakeChild(t, "echo not json")
+	res := runIsolated(self, config{target: "dll", timeout: 5 * time.Second}, "QOSCloseHandle/valid")
+	if res.Status != conformance.Crashed || !strings.Contains(res.Msg, "printed no result") {
+		t.Errorf("result %+v; want crashed with no result", res)
+	}
+}
