@@ -15,13 +15,13 @@ func onWine() bool {
 }
 
 func TestProceduresResolve(t *testing.T) {
-	for _, p := range []*windows.LazyProc{
+	for _, p := range []*procAddr{
 		procQOSAddSocketToFlow, procQOSCancel, procQOSCloseHandle, procQOSCreateHandle, procQOSEnumerateFlows,
 		procQOSNotifyFlow, procQOSQueryFlow, procQOSRemoveSocketFromFlow, procQOSSetFlow,
 		procQOSStartTrackingClient, procQOSStopTrackingClient,
 	} {
-		if err := p.Find(); err != nil {
-			t.Errorf("%s: %v", p.Name, err)
+		if _, err := p.load(); err != nil {
+			t.Errorf("%s: %v", p.proc.Name, err)
 		}
 	}
 	if len(Contracts()) != 11 {
@@ -103,17 +103,23 @@ func TestDocumentedFailureDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// TestUnavailableIsTestable runs the stubs' loading path on a DLL that does
+// not exist, as on Windows Server without the qWAVE feature: an error to
+// test, never a panic, and no address cached.
 func TestUnavailableIsTestable(t *testing.T) {
-	p := windows.NewLazySystemDLL("winqos-no-such.dll").NewProc("QOSCreateHandle")
-	ferr := p.Find()
-	if ferr == nil {
-		t.Fatal("a missing DLL was found")
+	p := &procAddr{proc: windows.NewLazySystemDLL("winqos-no-such.dll").NewProc("QOSCreateHandle")}
+	addr, err := p.load()
+	if err == nil || addr != 0 {
+		t.Fatalf("load of a missing DLL = %#x, %v", addr, err)
 	}
-	err := error(&UnavailableError{Proc: p.Name, Err: ferr})
 	if !errors.Is(err, ErrUnavailable) {
 		t.Errorf("errors.Is(%v, ErrUnavailable) is false", err)
 	}
-	if !errors.Is(err, ferr) {
-		t.Errorf("the loader's error %v is not reachable through %v", ferr, err)
+	var u *UnavailableError
+	if !errors.As(err, &u) || u.Proc != "QOSCreateHandle" || u.Err == nil {
+		t.Errorf("error %#v does not name the procedure and wrap the loader's error", err)
+	}
+	if p.addr.Load() != 0 {
+		t.Error("a failed load cached an address")
 	}
 }

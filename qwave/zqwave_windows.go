@@ -12,17 +12,17 @@ import (
 var (
 	modqwave = windows.NewLazySystemDLL("qwave.dll")
 
-	procQOSAddSocketToFlow      = modqwave.NewProc("QOSAddSocketToFlow")
-	procQOSCancel               = modqwave.NewProc("QOSCancel")
-	procQOSCloseHandle          = modqwave.NewProc("QOSCloseHandle")
-	procQOSCreateHandle         = modqwave.NewProc("QOSCreateHandle")
-	procQOSEnumerateFlows       = modqwave.NewProc("QOSEnumerateFlows")
-	procQOSNotifyFlow           = modqwave.NewProc("QOSNotifyFlow")
-	procQOSQueryFlow            = modqwave.NewProc("QOSQueryFlow")
-	procQOSRemoveSocketFromFlow = modqwave.NewProc("QOSRemoveSocketFromFlow")
-	procQOSSetFlow              = modqwave.NewProc("QOSSetFlow")
-	procQOSStartTrackingClient  = modqwave.NewProc("QOSStartTrackingClient")
-	procQOSStopTrackingClient   = modqwave.NewProc("QOSStopTrackingClient")
+	procQOSAddSocketToFlow      = &procAddr{proc: modqwave.NewProc("QOSAddSocketToFlow")}
+	procQOSCancel               = &procAddr{proc: modqwave.NewProc("QOSCancel")}
+	procQOSCloseHandle          = &procAddr{proc: modqwave.NewProc("QOSCloseHandle")}
+	procQOSCreateHandle         = &procAddr{proc: modqwave.NewProc("QOSCreateHandle")}
+	procQOSEnumerateFlows       = &procAddr{proc: modqwave.NewProc("QOSEnumerateFlows")}
+	procQOSNotifyFlow           = &procAddr{proc: modqwave.NewProc("QOSNotifyFlow")}
+	procQOSQueryFlow            = &procAddr{proc: modqwave.NewProc("QOSQueryFlow")}
+	procQOSRemoveSocketFromFlow = &procAddr{proc: modqwave.NewProc("QOSRemoveSocketFromFlow")}
+	procQOSSetFlow              = &procAddr{proc: modqwave.NewProc("QOSSetFlow")}
+	procQOSStartTrackingClient  = &procAddr{proc: modqwave.NewProc("QOSStartTrackingClient")}
+	procQOSStopTrackingClient   = &procAddr{proc: modqwave.NewProc("QOSStopTrackingClient")}
 )
 
 // Native is the API as qwave.dll implements it. Its zero value is ready to use.
@@ -91,13 +91,14 @@ var _ API = Observed{}
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosaddsockettoflow
 func QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) error {
-	if err := procQOSAddSocketToFlow.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSAddSocketToFlow",
+	addr := procQOSAddSocketToFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSAddSocketToFlow.Addr(), uintptr(qosHandle), uintptr(socket), uintptr(unsafe.Pointer(destAddr)), uintptr(trafficType), uintptr(flags), uintptr(unsafe.Pointer(flowId)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(socket), uintptr(unsafe.Pointer(destAddr)), uintptr(trafficType), uintptr(flags), uintptr(unsafe.Pointer(flowId)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -123,13 +124,14 @@ func (x Observed) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *
 
 // QOSAddSocketToFlow calls QOSAddSocketToFlow and reports the raw outcome.
 func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) (Outcome, error) {
-	if err := procQOSAddSocketToFlow.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSAddSocketToFlow",
+	addr := procQOSAddSocketToFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSAddSocketToFlow.Addr(), uintptr(qosHandle), uintptr(socket), uintptr(unsafe.Pointer(destAddr)), uintptr(trafficType), uintptr(flags), uintptr(unsafe.Pointer(flowId)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(socket), uintptr(unsafe.Pointer(destAddr)), uintptr(trafficType), uintptr(flags), uintptr(unsafe.Pointer(flowId)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -160,13 +162,14 @@ func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSock
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscancel
 func QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
-	if err := procQOSCancel.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSCancel",
+	addr := procQOSCancel.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCancel.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCancel.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(overlapped)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -192,13 +195,14 @@ func (x Observed) QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
 
 // QOSCancel calls QOSCancel and reports the raw outcome.
 func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) {
-	if err := procQOSCancel.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSCancel",
+	addr := procQOSCancel.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCancel.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCancel.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(overlapped)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -219,13 +223,14 @@ func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) 
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosclosehandle
 func QOSCloseHandle(qosHandle Handle) error {
-	if err := procQOSCloseHandle.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSCloseHandle",
+	addr := procQOSCloseHandle.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCloseHandle.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCloseHandle.Addr(), uintptr(qosHandle))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -251,13 +256,14 @@ func (x Observed) QOSCloseHandle(qosHandle Handle) error {
 
 // QOSCloseHandle calls QOSCloseHandle and reports the raw outcome.
 func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
-	if err := procQOSCloseHandle.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSCloseHandle",
+	addr := procQOSCloseHandle.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCloseHandle.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCloseHandle.Addr(), uintptr(qosHandle))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -293,13 +299,14 @@ func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscreatehandle
 func QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error {
-	if err := procQOSCreateHandle.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSCreateHandle",
+	addr := procQOSCreateHandle.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCreateHandle.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCreateHandle.Addr(), uintptr(unsafe.Pointer(version)), uintptr(unsafe.Pointer(qosHandle)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(unsafe.Pointer(version)), uintptr(unsafe.Pointer(qosHandle)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -325,13 +332,14 @@ func (x Observed) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error
 
 // QOSCreateHandle calls QOSCreateHandle and reports the raw outcome.
 func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, error) {
-	if err := procQOSCreateHandle.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSCreateHandle",
+	addr := procQOSCreateHandle.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSCreateHandle.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSCreateHandle.Addr(), uintptr(unsafe.Pointer(version)), uintptr(unsafe.Pointer(qosHandle)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(unsafe.Pointer(version)), uintptr(unsafe.Pointer(qosHandle)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -368,13 +376,14 @@ func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, er
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosenumerateflows
 func QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) error {
-	if err := procQOSEnumerateFlows.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSEnumerateFlows",
+	addr := procQOSEnumerateFlows.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSEnumerateFlows.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(size)), uintptr(buffer))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(size)), uintptr(buffer))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -400,13 +409,14 @@ func (x Observed) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsaf
 
 // QOSEnumerateFlows calls QOSEnumerateFlows and reports the raw outcome.
 func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) (Outcome, error) {
-	if err := procQOSEnumerateFlows.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSEnumerateFlows",
+	addr := procQOSEnumerateFlows.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSEnumerateFlows.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(size)), uintptr(buffer))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(size)), uintptr(buffer))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -467,13 +477,14 @@ func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Point
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosnotifyflow
 func QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	if err := procQOSNotifyFlow.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSNotifyFlow",
+	addr := procQOSNotifyFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSNotifyFlow.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSNotifyFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -499,13 +510,14 @@ func (x Observed) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation Q
 
 // QOSNotifyFlow calls QOSNotifyFlow and reports the raw outcome.
 func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	if err := procQOSNotifyFlow.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSNotifyFlow",
+	addr := procQOSNotifyFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSNotifyFlow.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSNotifyFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -572,13 +584,14 @@ func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTI
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosqueryflow
 func QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	if err := procQOSQueryFlow.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSQueryFlow",
+	addr := procQOSQueryFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSQueryFlow.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSQueryFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -604,13 +617,14 @@ func (x Observed) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QO
 
 // QOSQueryFlow calls QOSQueryFlow and reports the raw outcome.
 func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	if err := procQOSQueryFlow.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSQueryFlow",
+	addr := procQOSQueryFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSQueryFlow.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSQueryFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(unsafe.Pointer(size)), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -649,13 +663,14 @@ func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosremovesocketfromflow
 func QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) error {
-	if err := procQOSRemoveSocketFromFlow.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSRemoveSocketFromFlow",
+	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSRemoveSocketFromFlow.Addr(), uintptr(qosHandle), uintptr(socket), uintptr(flowId), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(socket), uintptr(flowId), uintptr(flags))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -681,13 +696,14 @@ func (x Observed) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowI
 
 // QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow and reports the raw outcome.
 func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) (Outcome, error) {
-	if err := procQOSRemoveSocketFromFlow.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSRemoveSocketFromFlow",
+	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSRemoveSocketFromFlow.Addr(), uintptr(qosHandle), uintptr(socket), uintptr(flowId), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(socket), uintptr(flowId), uintptr(flags))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -751,13 +767,14 @@ func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_F
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qossetflow
 func QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	if err := procQOSSetFlow.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSSetFlow",
+	addr := procQOSSetFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSSetFlow.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSSetFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(size), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(size), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -783,13 +800,14 @@ func (x Observed) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_
 
 // QOSSetFlow calls QOSSetFlow and reports the raw outcome.
 func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	if err := procQOSSetFlow.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSSetFlow",
+	addr := procQOSSetFlow.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSSetFlow.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSSetFlow.Addr(), uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(size), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(flowId), uintptr(operation), uintptr(size), uintptr(buffer), uintptr(flags), uintptr(unsafe.Pointer(overlapped)))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -830,13 +848,14 @@ func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLO
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstarttrackingclient
 func QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	if err := procQOSStartTrackingClient.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSStartTrackingClient",
+	addr := procQOSStartTrackingClient.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSStartTrackingClient.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -862,13 +881,14 @@ func (x Observed) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddr
 
 // QOSStartTrackingClient calls QOSStartTrackingClient and reports the raw outcome.
 func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	if err := procQOSStartTrackingClient.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSStartTrackingClient",
+	addr := procQOSStartTrackingClient.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSStartTrackingClient.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),
@@ -903,13 +923,14 @@ func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, fl
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstoptrackingclient
 func QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	if err := procQOSStopTrackingClient.Find(); err != nil {
-		return &UnavailableError{
-			Err:  err,
-			Proc: "QOSStopTrackingClient",
+	addr := procQOSStopTrackingClient.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+			return err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSStopTrackingClient.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
 	if uint32(r1) == 0 {
 		return errnoErr(Errno(e1))
 	}
@@ -935,13 +956,14 @@ func (x Observed) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrA
 
 // QOSStopTrackingClient calls QOSStopTrackingClient and reports the raw outcome.
 func (Raw) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	if err := procQOSStopTrackingClient.Find(); err != nil {
-		return Outcome{}, &UnavailableError{
-			Err:  err,
-			Proc: "QOSStopTrackingClient",
+	addr := procQOSStopTrackingClient.addr.Load()
+	if addr == 0 {
+		var err error
+		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+			return Outcome{}, err
 		}
 	}
-	r1, _, e1 := syscall.SyscallN(procQOSStopTrackingClient.Addr(), uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
+	r1, _, e1 := syscall.SyscallN(addr, uintptr(qosHandle), uintptr(unsafe.Pointer(destAddr)), uintptr(flags))
 	return Outcome{
 		LastError: Errno(e1),
 		Ret:       uint32(r1),

@@ -143,7 +143,7 @@ func (g *gen) stubs() *jen.File {
 		}
 		d.Line()
 		for _, fn := range g.m.Functions {
-			d.Id("proc" + fn.Name).Op("=").Id(modName(fn.DLL)).Dot("NewProc").Call(jen.Lit(fn.Name))
+			d.Id("proc" + fn.Name).Op("=").Op("&").Id("procAddr").Values(jen.Dict{jen.Id("proc"): jen.Id(modName(fn.DLL)).Dot("NewProc").Call(jen.Lit(fn.Name))})
 		}
 	})
 	f.Line()
@@ -162,21 +162,35 @@ func (g *gen) stubs() *jen.File {
 	for _, fn := range g.m.Functions {
 		proc := jen.Id("proc" + fn.Name)
 		var callArgs []jen.Code
-		callArgs = append(callArgs, proc.Clone().Dot("Addr").Call())
+		callArgs = append(callArgs, jen.Id("addr"))
 		for _, p := range fn.Params {
 			callArgs = append(callArgs, g.callArg(p))
 		}
-		unavailable := jen.If(jen.Err().Op(":=").Add(proc.Clone()).Dot("Find").Call(), jen.Err().Op("!=").Nil())
+		// addr := procX.addr.Load(); if addr == 0 { load, or return the
+		// unavailable error }
+		lookup := func(onErr ...jen.Code) []jen.Code {
+			return []jen.Code{
+				jen.Id("addr").Op(":=").Add(proc.Clone()).Dot("addr").Dot("Load").Call(),
+				jen.If(jen.Id("addr").Op("==").Lit(0)).Block(
+					jen.Var().Err().Error(),
+					jen.If(jen.List(jen.Id("addr"), jen.Err()).Op("=").Add(proc.Clone()).Dot("load").Call(), jen.Err().Op("!=").Nil()).Block(
+						jen.Return(onErr...),
+					),
+				),
+			}
+		}
 		f.Line()
 		f.Comment(funcDoc(fn.Name+" calls "+fn.DLL+"!"+fn.Name+".", fn))
-		f.Func().Id(fn.Name).Params(g.params(fn)...).Error().Block(
-			unavailable.Clone().Block(jen.Return(jen.Op("&").Id("UnavailableError").Values(jen.Dict{jen.Id("Proc"): jen.Lit(fn.Name), jen.Id("Err"): jen.Err()}))),
-			jen.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...),
-			jen.If(jen.Uint32().Parens(jen.Id("r1")).Op("==").Lit(0)).Block(
+		f.Func().Id(fn.Name).Params(g.params(fn)...).Error().BlockFunc(func(b *jen.Group) {
+			for _, c := range lookup(jen.Err()) {
+				b.Add(c)
+			}
+			b.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...)
+			b.If(jen.Uint32().Parens(jen.Id("r1")).Op("==").Lit(0)).Block(
 				jen.Return(jen.Id("errnoErr").Call(jen.Id("Errno").Parens(jen.Id("e1")))),
-			),
-			jen.Return(jen.Nil()),
-		)
+			)
+			b.Return(jen.Nil())
+		})
 		f.Line()
 		f.Comment(fn.Name + " calls " + fn.Name + ".")
 		f.Func().Params(jen.Id("Native")).Id(fn.Name).Params(g.params(fn)...).Error().Block(
@@ -192,11 +206,13 @@ func (g *gen) stubs() *jen.File {
 		)
 		f.Line()
 		f.Comment(fn.Name + " calls " + fn.Name + " and reports the raw outcome.")
-		f.Func().Params(jen.Id("Raw")).Id(fn.Name).Params(g.params(fn)...).Params(jen.Id("Outcome"), jen.Error()).Block(
-			unavailable.Clone().Block(jen.Return(jen.Id("Outcome").Values(), jen.Op("&").Id("UnavailableError").Values(jen.Dict{jen.Id("Proc"): jen.Lit(fn.Name), jen.Id("Err"): jen.Err()}))),
-			jen.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...),
-			jen.Return(jen.Id("Outcome").Values(jen.Dict{jen.Id("Ret"): jen.Uint32().Parens(jen.Id("r1")), jen.Id("LastError"): jen.Id("Errno").Parens(jen.Id("e1"))}), jen.Nil()),
-		)
+		f.Func().Params(jen.Id("Raw")).Id(fn.Name).Params(g.params(fn)...).Params(jen.Id("Outcome"), jen.Error()).BlockFunc(func(b *jen.Group) {
+			for _, c := range lookup(jen.Id("Outcome").Values(), jen.Err()) {
+				b.Add(c)
+			}
+			b.List(jen.Id("r1"), jen.Id("_"), jen.Id("e1")).Op(":=").Qual("syscall", "SyscallN").Call(callArgs...)
+			b.Return(jen.Id("Outcome").Values(jen.Dict{jen.Id("Ret"): jen.Uint32().Parens(jen.Id("r1")), jen.Id("LastError"): jen.Id("Errno").Parens(jen.Id("e1"))}), jen.Nil())
+		})
 	}
 	return f
 }
