@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/winqos/winqos/gen/cdecl"
 	"github.com/winqos/winqos/gen/diag"
 	"github.com/winqos/winqos/gen/doc"
@@ -100,6 +103,7 @@ func FuzzCDecl(f *testing.F) {
 				t.Fatalf("warning without a line: %v", w)
 			}
 		}
+		roundTrip(t, file)
 		for _, fn := range file.Funcs {
 			if fn.Name == "" || fn.Return == "" {
 				t.Fatalf("function without a name or return type: %+v", fn)
@@ -154,4 +158,54 @@ func FuzzGenerate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// roundTrip prints the declarations back as C and parses them again: the
+// facts must survive, line numbers aside.
+func roundTrip(t *testing.T, file *cdecl.File) {
+	text := cdecl.Format(file)
+	again, err := cdecl.Parse("printed", []byte(text), 1)
+	if err != nil {
+		t.Fatalf("the printed declarations do not parse: %v\n%s", err, text)
+	}
+	strip := func(f *cdecl.File) *cdecl.File {
+		c := *f
+		c.Warnings = nil
+		c.Funcs = append([]cdecl.Func(nil), f.Funcs...)
+		for i := range c.Funcs {
+			c.Funcs[i].Line = 0
+			c.Funcs[i].Params = append([]cdecl.Param(nil), f.Funcs[i].Params...)
+			for j := range c.Funcs[i].Params {
+				c.Funcs[i].Params[j].Line = 0
+			}
+		}
+		c.Structs = append([]cdecl.Struct(nil), f.Structs...)
+		for i := range c.Structs {
+			c.Structs[i].Line = 0
+			c.Structs[i].Fields = append([]cdecl.Field(nil), f.Structs[i].Fields...)
+			for j := range c.Structs[i].Fields {
+				c.Structs[i].Fields[j].Line = 0
+			}
+		}
+		c.Enums = append([]cdecl.Enum(nil), f.Enums...)
+		for i := range c.Enums {
+			c.Enums[i].Line = 0
+			c.Enums[i].Values = append([]cdecl.EnumValue(nil), f.Enums[i].Values...)
+			for j := range c.Enums[i].Values {
+				c.Enums[i].Values[j].Line = 0
+			}
+		}
+		c.Typedefs = append([]cdecl.Typedef(nil), f.Typedefs...)
+		for i := range c.Typedefs {
+			c.Typedefs[i].Line = 0
+		}
+		c.Defines = append([]cdecl.Define(nil), f.Defines...)
+		for i := range c.Defines {
+			c.Defines[i].Line = 0
+		}
+		return &c
+	}
+	if d := cmp.Diff(strip(file), strip(again), cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("declarations changed when printed and parsed again (-parsed +reparsed):\n%s\nprinted:\n%s", d, text)
+	}
 }

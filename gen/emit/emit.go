@@ -6,6 +6,7 @@ package emit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/format"
 	"os"
@@ -74,6 +75,19 @@ func (e *FormatError) Error() string {
 	return msg
 }
 
+// save writes Raw to a temporary file and records its name in Saved, so the
+// error message can point at the unformatted text.
+func (e *FormatError) save() {
+	tmp, err := os.CreateTemp("", "qwave-unformatted-*.go")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(e.Raw)
+	if cerr := tmp.Close(); werr == nil && cerr == nil {
+		e.Saved = tmp.Name()
+	}
+}
+
 func (g *gen) render(name string, f *jen.File) ([]byte, error) {
 	f.NoFormat = true
 	var buf bytes.Buffer
@@ -103,12 +117,9 @@ func (g *gen) file(buildTag string) *jen.File {
 func WriteDir(dir string, m *model.Model, opts Options) error {
 	files, err := Generate(m, opts)
 	if err != nil {
-		if fe, ok := err.(*FormatError); ok {
-			if tmp, terr := os.CreateTemp("", "qwave-unformatted-*.go"); terr == nil {
-				tmp.Write(fe.Raw)
-				tmp.Close()
-				fe.Saved = tmp.Name()
-			}
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			fe.save()
 		}
 		return err
 	}

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"go/parser"
@@ -151,5 +152,27 @@ func TestGoName(t *testing.T) {
 		if got := goName(in); got != want {
 			t.Errorf("goName(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// TestUnformattableOutput: generated text that does not gofmt fails with the
+// raw text kept, and saved where the message says.
+func TestUnformattableOutput(t *testing.T) {
+	g := &gen{opts: Options{Command: "x", Package: "demo"}}
+	f := g.file("")
+	f.Func().Id("broken").Params().Op("{{")
+	_, err := g.render("zbroken.go", f)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(string(fe.Raw), "func broken()") {
+		t.Fatalf("render = %v; want a FormatError with the raw text", err)
+	}
+	fe.save()
+	defer os.Remove(fe.Saved)
+	saved, rerr := os.ReadFile(fe.Saved)
+	if rerr != nil || string(saved) != string(fe.Raw) {
+		t.Fatalf("saved %q (%v); want the raw text", fe.Saved, rerr)
+	}
+	if !strings.Contains(fe.Error(), "does not gofmt") || !strings.Contains(fe.Error(), fe.Saved) {
+		t.Errorf("message %q does not say what failed and where the text is", fe.Error())
 	}
 }
