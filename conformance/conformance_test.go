@@ -14,3 +14,13 @@ func newModel() qwave.API { return qwavetest.New() }
 func TestModel(t *testing.T) {
 	conformance.Run(t, newModel)
 }
+
+// BenchmarkCheckModel runs the whole suite against the reference model.
+func BenchmarkCheckModel(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := conformance.Check(newModel).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

