@@ -68,7 +68,8 @@ func (m *Model) QOSAddSocketToFlow(qosHandle qwave.Handle, socket qwave.Socket, 
 			// Flow ids are never reused, so after 2^32-1 flows they run out.
 			return m.fail(qwave.ERROR_NO_SYSTEM_RESOURCES)
 		}
-		f = &flow{
+		f = m.newFlow()
+		*f = flow{
 			id:          m.nextFlow,
 			h:           h,
 			nonAdaptive: flags&qwave.QOS_NON_ADAPTIVE_FLOW != 0,
@@ -146,6 +147,22 @@ func (m *Model) removeFlow(f *flow) {
 	}
 	delete(f.h.flows, f.id)
 	m.flows--
+	// Nothing refers to a removed flow any more: its sockets and pending
+	// operations are gone. Recycling it keeps adding and removing flows free
+	// of allocation, so its cost does not grow with the garbage collector's
+	// work over many live flows.
+	*f = flow{}
+	m.freeFlows = append(m.freeFlows, f)
+}
+
+// newFlow returns a recycled flow, or a new one.
+func (m *Model) newFlow() *flow {
+	if n := len(m.freeFlows); n > 0 {
+		f := m.freeFlows[n-1]
+		m.freeFlows = m.freeFlows[:n-1]
+		return f
+	}
+	return new(flow)
 }
 
 // QOSEnumerateFlows implements qwave.API: Buffer receives the ids of the

@@ -53,6 +53,9 @@ type Model struct {
 
 	faults [numFuncs]faults
 
+	// freeFlows are removed flows kept for reuse.
+	freeFlows []*flow
+
 	// scratch space reused by QOSEnumerateFlows, Complete and SetNetwork.
 	ids []qwave.QOS_FLOWID
 	ops []*op
