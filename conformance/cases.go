@@ -388,12 +388,14 @@ func set(name string, v any) func(*env, args) bool {
 // scenarios are the cases the remarks imply, beyond single parameters.
 func scenarios() []testCase {
 	const (
+		add    = "spec/qos2/nf-qos2-qosaddsockettoflow.md"
 		create = "spec/qos2/nf-qos2-qoscreatehandle.md#-parameters"
 		remove = "spec/qos2/nf-qos2-qosremovesocketfromflow.md#-returns"
 		closeH = "spec/qos2/nf-qos2-qosclosehandle.md#-remarks"
 		cancel = "spec/qos2/nf-qos2-qoscancel.md#-remarks"
 		enum   = "spec/qos2/nf-qos2-qosenumerateflows.md#-parameters"
 	)
+	spec := func(page, section string) string { return "spec/qos2/nf-qos2-" + page + ".md#-" + section }
 	var out []testCase
 	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 5}, {MajorVersion: 2, MinorVersion: 0}} {
 		out = append(out, testCase{
@@ -490,6 +492,184 @@ func scenarios() []testCase {
 				}
 			},
 		},
+		testCase{
+			name: "QOSAddSocketToFlow/unreachable-destination", fn: "QOSAddSocketToFlow", source: add + "#-returns",
+			rule: "a destination that cannot be reached fails with ERROR_HOST_UNREACHABLE",
+			run: func(e *env) {
+				h, _ := e.handle()
+				s, ok := e.socket()
+				if !ok {
+					return
+				}
+				var id qwave.QOS_FLOWID
+				dest := sockaddr(e.opts.unreachable)
+				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &{%v}, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
+					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
+				})
+				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
+			},
+		},
+		testCase{
+			name: "QOSStartTrackingClient/unreachable-client", fn: "QOSStartTrackingClient", source: spec("qosstarttrackingclient", "returns"),
+			rule: "a client that cannot be reached fails with ERROR_HOST_UNREACHABLE",
+			run: func(e *env) {
+				h, ok := e.handle()
+				if !ok {
+					return
+				}
+				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &{%v}, 0)", uint64(h), e.opts.unreachable), func() error {
+					return e.api.QOSStartTrackingClient(h, sockaddr(e.opts.unreachable), 0)
+				})
+				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
+			},
+		},
+		testCase{
+			name: "QOSAddSocketToFlow/adaptive-flow-refuses-second-socket", fn: "QOSAddSocketToFlow", source: add + "#-parameters",
+			rule: "only non-adaptive flows can have more than one socket attached",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, _ := e.flow(h, 0)
+				s2, ok := e.socket()
+				if !ok {
+					return
+				}
+				join := id
+				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &peer, 0, 0, &%d)", uint64(h), uint64(s2), id), func() error {
+					return e.api.QOSAddSocketToFlow(h, s2, e.peer(), qwave.QOSTrafficTypeBestEffort, 0, &join)
+				})
+				if _, ok := e.wantFailure(o, paramCodes("QOSAddSocketToFlow", "FlowId")...); ok && join != id {
+					e.fail("the failure changed FlowId from %d to %d", id, join)
+				}
+			},
+		},
+		testCase{
+			name: "QOSAddSocketToFlow/non-adaptive-flow-shares-sockets", fn: "QOSAddSocketToFlow", source: add + "#-parameters",
+			rule: "a socket can be added to an existing non-adaptive flow, which then holds both; removing one socket keeps the flow",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, _ := e.flow(h, qwave.QOS_NON_ADAPTIVE_FLOW)
+				s2, ok := e.socket()
+				if !ok {
+					return
+				}
+				join := id
+				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &peer, 0, QOS_NON_ADAPTIVE_FLOW, &%d)", uint64(h), uint64(s2), id), func() error {
+					return e.api.QOSAddSocketToFlow(h, s2, e.peer(), qwave.QOSTrafficTypeBestEffort, qwave.QOS_NON_ADAPTIVE_FLOW, &join)
+				})
+				if !e.wantSuccess(o) {
+					return
+				}
+				if join != id {
+					e.fail("joining flow %d returned flow %d", id, join)
+					return
+				}
+				if err := e.api.QOSRemoveSocketFromFlow(h, s2, id, 0); err != nil {
+					e.fail("removing the second socket failed: %v", err)
+					return
+				}
+				var prio qwave.QOS_PACKET_PRIORITY
+				size := uint32(unsafe.Sizeof(prio))
+				if err := e.api.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), 0, nil); err != nil {
+					e.fail("after removing one of its two sockets the flow is gone: QOSQueryFlow = %v", err)
+				}
+			},
+		},
+		testCase{
+			name: "QOSQueryFlow/short-buffer", fn: "QOSQueryFlow", source: spec("qosqueryflow", "parameters"),
+			rule: "a buffer too small fails with ERROR_INSUFFICIENT_BUFFER and Size set to the size needed",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, ok := e.flow(h, 0)
+				if !ok {
+					return
+				}
+				var prio qwave.QOS_PACKET_PRIORITY
+				size := uint32(1)
+				o := e.do(fmt.Sprintf("QOSQueryFlow(%#x, %d, QOSQueryPacketPriority, &1, &buf, 0, NULL)", uint64(h), id), func() error {
+					return e.api.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), 0, nil)
+				})
+				if _, ok := e.wantFailure(o, qwave.ERROR_INSUFFICIENT_BUFFER); ok && size != uint32(unsafe.Sizeof(prio)) {
+					e.fail("Size is %d after ERROR_INSUFFICIENT_BUFFER; want %d, the size of QOS_PACKET_PRIORITY", size, unsafe.Sizeof(prio))
+				}
+			},
+		},
+		testCase{
+			name: "QOSQueryFlow/fundamentals-of-non-adaptive-flow", fn: "QOSQueryFlow", source: add + "#-parameters",
+			rule: "QOS_NON_ADAPTIVE_FLOW flows gather no path data: QOSQueryFlowFundamentals is unavailable (ERROR_NOT_SUPPORTED)",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, ok := e.flow(h, qwave.QOS_NON_ADAPTIVE_FLOW)
+				if !ok {
+					return
+				}
+				var f qwave.QOS_FLOW_FUNDAMENTALS
+				size := uint32(unsafe.Sizeof(f))
+				o := e.do(fmt.Sprintf("QOSQueryFlow(%#x, %d, QOSQueryFlowFundamentals, &%d, &buf, 0, NULL)", uint64(h), id, size), func() error {
+					return e.api.QOSQueryFlow(h, id, qwave.QOSQueryFlowFundamentals, &size, unsafe.Pointer(&f), 0, nil)
+				})
+				e.wantFailure(o, qwave.ERROR_NOT_SUPPORTED)
+			},
+		},
+		testCase{
+			name: "QOSNotifyFlow/second-request-of-a-kind", fn: "QOSNotifyFlow", source: spec("qosnotifyflow", "returns"),
+			rule: "a second pending notification request of the same type on a flow fails with ERROR_ALREADY_EXISTS",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, ok := e.flow(h, 0)
+				if !ok {
+					return
+				}
+				first, second := new(qwave.Overlapped), new(qwave.Overlapped)
+				e.keepAlive(first, second)
+				err := e.api.QOSNotifyFlow(h, id, qwave.QOSNotifyCongested, nil, nil, 0, first)
+				if !errors.Is(err, qwave.ERROR_IO_PENDING) {
+					e.setup("overlapped QOSNotifyFlow(QOSNotifyCongested)", fmt.Errorf("returned %v, not ERROR_IO_PENDING", err))
+					return
+				}
+				o := e.do(fmt.Sprintf("QOSNotifyFlow(%#x, %d, QOSNotifyCongested, NULL, NULL, 0, &second)", uint64(h), id), func() error {
+					return e.api.QOSNotifyFlow(h, id, qwave.QOSNotifyCongested, nil, nil, 0, second)
+				})
+				e.wantFailure(o, qwave.ERROR_ALREADY_EXISTS)
+			},
+		},
+		testCase{
+			name: "QOSSetFlow/overlapped", fn: "QOSSetFlow", source: spec("qossetflow", "returns"),
+			rule: "with an OVERLAPPED the request is accepted with ERROR_IO_PENDING and completes later",
+			run: func(e *env) {
+				h, _ := e.handle()
+				_, id, ok := e.flow(h, 0)
+				if !ok {
+					return
+				}
+				ov := new(qwave.Overlapped)
+				tt := qwave.QOSTrafficTypeVoice
+				e.keepAlive(ov, &tt)
+				o := e.do(fmt.Sprintf("QOSSetFlow(%#x, %d, QOSSetTrafficType, 4, &QOSTrafficTypeVoice, 0, &ov)", uint64(h), id), func() error {
+					return e.api.QOSSetFlow(h, id, qwave.QOSSetTrafficType, uint32(unsafe.Sizeof(tt)), unsafe.Pointer(&tt), 0, ov)
+				})
+				if _, ok := e.wantFailure(o, qwave.ERROR_IO_PENDING); !ok {
+					return
+				}
+				if status, done := e.completion(ov); !done || status != 0 {
+					e.fail("the operation did not complete successfully: status %#x, done %v", status, done)
+				}
+			},
+		},
 	)
+	for _, fn := range []string{"QOSSetFlow", "QOSQueryFlow", "QOSNotifyFlow", "QOSRemoveSocketFromFlow"} {
+		out = append(out, testCase{
+			name: fn + "/unknown-flow", fn: fn, source: "spec/qos2/nf-qos2-" + strings.ToLower(fn) + ".md#-returns",
+			rule: "a flow id the handle does not have fails with ERROR_NOT_FOUND",
+			run: func(e *env) {
+				spec := calls[fn]
+				a, ok := spec.prepare(e)
+				if !ok {
+					return
+				}
+				a["FlowId"] = a["FlowId"].(qwave.QOS_FLOWID) + 1000
+				e.wantFailure(e.invoke(fn, a), qwave.ERROR_NOT_FOUND)
+			},
+		})
+	}
 	return out
 }

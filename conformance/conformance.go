@@ -130,11 +130,12 @@ func (r Result) Message() string {
 
 // Options configure a run.
 type options struct {
-	peer    netip.AddrPort
-	socket  func() (qwave.Socket, func(), error)
-	timeout time.Duration
-	filter  func(name string) bool
-	inject  func(api qwave.API, fn string, code qwave.Errno) error
+	peer        netip.AddrPort
+	unreachable netip.AddrPort
+	socket      func() (qwave.Socket, func(), error)
+	timeout     time.Duration
+	filter      func(name string) bool
+	inject      func(api qwave.API, fn string, code qwave.Errno) error
 }
 
 // Option configures Run, Check and Cases.
@@ -144,6 +145,11 @@ type Option func(*options)
 // 192.0.2.1:5004, is reachable in qwavetest's default network; labs set a
 // host on their own link.
 func WithPeer(p netip.AddrPort) Option { return func(o *options) { o.peer = p } }
+
+// WithUnreachable sets an address no route leads to, for the cases that
+// check ERROR_HOST_UNREACHABLE. The default is 203.0.113.1:5004
+// (TEST-NET-3, which qwavetest's default network does not reach).
+func WithUnreachable(p netip.AddrPort) Option { return func(o *options) { o.unreachable = p } }
 
 // WithSockets sets how cases get a socket to add to a flow: the socket and a
 // function that closes it. The default hands out distinct fake socket values,
@@ -171,8 +177,9 @@ func WithInjection(inject func(api qwave.API, fn string, code qwave.Errno) error
 
 func newOptions(opts []Option) *options {
 	o := &options{
-		peer:    netip.MustParseAddrPort("192.0.2.1:5004"),
-		timeout: 10 * time.Second,
+		peer:        netip.MustParseAddrPort("192.0.2.1:5004"),
+		unreachable: netip.MustParseAddrPort("203.0.113.1:5004"),
+		timeout:     10 * time.Second,
 	}
 	next := qwave.Socket(0x100)
 	o.socket = func() (qwave.Socket, func(), error) {

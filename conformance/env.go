@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 	"unsafe"
@@ -243,8 +244,9 @@ func (e *env) socket() (qwave.Socket, bool) {
 	return s, true
 }
 
-func (e *env) peer() *qwave.RawSockaddrAny {
-	ap := e.opts.peer
+func (e *env) peer() *qwave.RawSockaddrAny { return sockaddr(e.opts.peer) }
+
+func sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
 	if ap.Addr().Is4() {
 		return qwave.SockaddrInet4(ap.Addr().As4(), ap.Port())
 	}

@@ -46,6 +46,7 @@ type config struct {
 	resume   bool
 	run      string
 	peer     string
+	unreach  string
 	timeout  time.Duration
 	baseline string
 	child    string
@@ -71,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&c.resume, "resume", false, "continue the run in -out: skip the cases results.jsonl already holds")
 	fs.StringVar(&c.run, "run", "", "run only the cases whose name matches this regular expression")
 	fs.StringVar(&c.peer, "peer", "192.0.2.1:5004", "address:port of the peer flows and tracked clients use (a host on the lab's link)")
+	fs.StringVar(&c.unreach, "unreachable", "203.0.113.1:5004", "address:port no route leads to, for the ERROR_HOST_UNREACHABLE cases")
 	fs.DurationVar(&c.timeout, "timeout", 20*time.Second, "a case still running after this is killed and recorded as hung")
 	fs.StringVar(&c.baseline, "baseline", "auto", `platform baseline to compare with: an embedded name (wine-8.0), a JSON file, "none", or "auto" (wine-8.0 under Wine, none elsewhere)`)
 	fs.StringVar(&c.child, "child", "", "internal: run this one case and print its result as JSON")
@@ -106,7 +108,11 @@ func suiteOptions(c config) ([]conformance.Option, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-peer: %w", err)
 	}
-	opts := []conformance.Option{conformance.WithPeer(peer), conformance.WithTimeout(c.timeout)}
+	unreachable, err := netip.ParseAddrPort(c.unreach)
+	if err != nil {
+		return nil, fmt.Errorf("-unreachable: %w", err)
+	}
+	opts := []conformance.Option{conformance.WithPeer(peer), conformance.WithUnreachable(unreachable), conformance.WithTimeout(c.timeout)}
 	if c.run != "" {
 		re, err := regexp.Compile(c.run)
 		if err != nil {
@@ -221,7 +227,7 @@ func readResults(path string) (conformance.Report, error) {
 
 // childArgs are the flags a child inherits.
 func childArgs(c config, name string) []string {
-	return []string{"-child", name, "-target", c.target, "-peer", c.peer, "-timeout", c.timeout.String()}
+	return []string{"-child", name, "-target", c.target, "-peer", c.peer, "-unreachable", c.unreach, "-timeout", c.timeout.String()}
 }
 
 // runIsolated runs one case in a child process under the timeout, and turns a
