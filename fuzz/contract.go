@@ -69,7 +69,7 @@ type state struct {
 // what it may write.
 type call struct {
 	fn    string
-	desc  string
+	args  []any // for the description, rendered only when a check fails
 	do    func() error
 	size  *uint32 // the [in, out] Size, if any
 	limit int     // bytes of arena the call may write (the input *Size or Size)
@@ -114,7 +114,7 @@ func CheckCall(api qwave.API, data []byte, opts ContractOptions) error {
 	}
 	err := c.do()
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s = %s: %s", c.desc, outcome(err), fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s = %s: %s", c.describe(), outcome(err), fmt.Sprintf(format, args...))
 	}
 	if err == nil {
 		if hasLast && la.GetLastError() != sentinel {
@@ -293,16 +293,19 @@ func limitOf(size *uint32) int {
 	return int(min(*size, 256))
 }
 
+// describe renders the call in C terms, e.g. QOSCloseHandle(0xdeadbeef).
+func (c call) describe() string {
+	parts := make([]string, len(c.args))
+	for i, a := range c.args {
+		parts[i] = argText(a)
+	}
+	return c.fn + "(" + strings.Join(parts, ", ") + ")"
+}
+
 // decode builds a call of fn from the fuzz bytes.
 func decode(r *reader, fn string, st *state) call {
 	c := call{fn: fn}
-	describe := func(args ...any) {
-		parts := make([]string, len(args))
-		for i, a := range args {
-			parts[i] = argText(a)
-		}
-		c.desc = fn + "(" + strings.Join(parts, ", ") + ")"
-	}
+	describe := func(args ...any) { c.args = args }
 	switch fn {
 	case "QOSCreateHandle":
 		var v *qwave.QOS_VERSION

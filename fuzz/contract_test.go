@@ -61,3 +61,24 @@ func TestCheckCallCatchesBrokenImplementation(t *testing.T) {
 		t.Fatal("CheckCall passed an implementation that clobbers the last error on success")
 	}
 }
+
+// BenchmarkCheckCall measures one per-call contract check on a fresh model:
+// setup (two handles, a close, a flow) and the checked call.
+func BenchmarkCheckCall(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	inputs := make([][]byte, 1024)
+	for i := range inputs {
+		inputs[i] = make([]byte, 24)
+		for j := range inputs[i] {
+			inputs[i][j] = byte(rng.Uint32())
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := CheckCall(qwavetest.New(), inputs[i%len(inputs)], ContractOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
