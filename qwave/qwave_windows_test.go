@@ -123,3 +123,12 @@ func TestUnavailableIsTestable(t *testing.T) {
 		t.Error("a failed load cached an address")
 	}
 }
+
+func TestOverlappedConversions(t *testing.T) {
+	var w windows.Overlapped
+	o := OverlappedOf(&w)
+	o.Offset, o.HEvent = 7, 9
+	if w.Offset != 7 || w.HEvent != 9 || o.Windows() != &w {
+		t.Errorf("conversions do not alias the same OVERLAPPED: %+v", w)
+	}
+}
