@@ -365,24 +365,38 @@ func (b *builder) returns(p *doc.Page, fn *Function) {
 	}
 }
 
-func (b *builder) structPage(p *doc.Page, d *cdecl.File) {
+// typeDecl checks that a struct or enum page declares exactly one type
+// (count), named as its front matter says, and declares that name and its
+// pointer names.
+func (b *builder) typeDecl(p *doc.Page, kind string, count int, declName string, line int, ptrs []string) bool {
 	name, ok := b.apiName(p)
 	if !ok {
+		return false
+	}
+	if count != 1 {
+		b.errorf(p.File, p.Syntax[0].Line, "syntax block must declare exactly one %s (%s); found %d", kind, name, count)
+		return false
+	}
+	if declName != name {
+		b.errorf(p.File, line, "syntax block declares %s; front matter api_name is %s", declName, name)
+		return false
+	}
+	b.declare(name, p.File, line)
+	for _, ptr := range ptrs {
+		b.declare(ptr, p.File, line)
+	}
+	return true
+}
+
+func (b *builder) structPage(p *doc.Page, d *cdecl.File) {
+	var cs cdecl.Struct
+	if len(d.Structs) > 0 {
+		cs = d.Structs[0]
+	}
+	if !b.typeDecl(p, "struct", len(d.Structs), cs.Name, cs.Line, cs.Ptrs) {
 		return
 	}
-	if len(d.Structs) != 1 {
-		b.errorf(p.File, p.Syntax[0].Line, "syntax block must declare exactly one struct (%s); found %d", name, len(d.Structs))
-		return
-	}
-	cs := d.Structs[0]
-	if cs.Name != name {
-		b.errorf(p.File, cs.Line, "syntax block declares %s; front matter api_name is %s", cs.Name, name)
-		return
-	}
-	b.declare(name, p.File, cs.Line)
-	for _, ptr := range cs.Ptrs {
-		b.declare(ptr, p.File, cs.Line)
-	}
+	name := cs.Name
 	docFields := fieldsIn(p, "struct-fields")
 	if len(docFields) != len(cs.Fields) {
 		b.errorf(p.File, cs.Line, "%s declares %d fields; the docs describe %d", name, len(cs.Fields), len(docFields))
@@ -412,23 +426,14 @@ func fieldsIn(p *doc.Page, section string) []doc.Field {
 }
 
 func (b *builder) enumPage(p *doc.Page, d *cdecl.File) {
-	name, ok := b.apiName(p)
-	if !ok {
+	var ce cdecl.Enum
+	if len(d.Enums) > 0 {
+		ce = d.Enums[0]
+	}
+	if !b.typeDecl(p, "enum", len(d.Enums), ce.Name, ce.Line, ce.Ptrs) {
 		return
 	}
-	if len(d.Enums) != 1 {
-		b.errorf(p.File, p.Syntax[0].Line, "syntax block must declare exactly one enum (%s); found %d", name, len(d.Enums))
-		return
-	}
-	ce := d.Enums[0]
-	if ce.Name != name {
-		b.errorf(p.File, ce.Line, "syntax block declares %s; front matter api_name is %s", ce.Name, name)
-		return
-	}
-	b.declare(name, p.File, ce.Line)
-	for _, ptr := range ce.Ptrs {
-		b.declare(ptr, p.File, ce.Line)
-	}
+	name := ce.Name
 	docFields := fieldsIn(p, "enum-fields")
 	if len(docFields) != len(ce.Values) {
 		b.errorf(p.File, ce.Line, "%s declares %d values; the docs describe %d", name, len(ce.Values), len(docFields))
