@@ -39,9 +39,10 @@ func (d *dll) GetLastError() qwave.Errno  { return d.last }
 
 var wsaOnce sync.Once
 
-// UDPSockets returns an Option that gives cases real UDP sockets, as
+// UDPSockets returns an Option that gives cases real UDP sockets of the
+// peer's address family (windows.AF_INET or windows.AF_INET6), as
 // QOSAddSocketToFlow on Windows needs.
-func UDPSockets() Option {
+func UDPSockets(family int) Option {
 	return WithSockets(func() (qwave.Socket, func(), error) {
 		var err error
 		wsaOnce.Do(func() {
@@ -51,7 +52,7 @@ func UDPSockets() Option {
 		if err != nil {
 			return 0, nil, err
 		}
-		s, err := windows.Socket(windows.AF_INET, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
+		s, err := windows.Socket(family, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
 		if err != nil {
 			return 0, nil, err
 		}

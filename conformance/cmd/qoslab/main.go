@@ -92,7 +92,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	newAPI, extra, err := target(c.target)
+	newAPI, extra, err := target(c.target, netip.MustParseAddrPort(c.peer)) // checked by suiteOptions
 	if err != nil {
 		return 2, err
 	}
@@ -123,12 +123,12 @@ func suiteOptions(c config) ([]conformance.Option, error) {
 	return opts, nil
 }
 
-func target(name string) (func() qwave.API, []conformance.Option, error) {
+func target(name string, peer netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
 	switch name {
 	case "model":
 		return func() qwave.API { return qwavetest.New() }, nil, nil
 	case "dll":
-		return dllTarget()
+		return dllTarget(peer)
 	}
 	return nil, nil, fmt.Errorf("-target %q: want dll or model", name)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 
 func defaultTarget() string { return "model" }
 
-func dllTarget() (func() qwave.API, []conformance.Option, error) {
+func dllTarget(netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
 	return nil, nil, errors.New("-target dll needs Windows; on Linux use -wine to run under Wine")
 }
 

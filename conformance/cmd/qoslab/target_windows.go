@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"net/netip"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -13,8 +14,12 @@ import (
 
 func defaultTarget() string { return "dll" }
 
-func dllTarget() (func() qwave.API, []conformance.Option, error) {
-	return conformance.DLL, []conformance.Option{conformance.UDPSockets()}, nil
+func dllTarget(peer netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
+	family := windows.AF_INET
+	if peer.Addr().Is6() && !peer.Addr().Is4In6() {
+		family = windows.AF_INET6
+	}
+	return conformance.DLL, []conformance.Option{conformance.UDPSockets(family)}, nil
 }
 
 // wineVersion is Wine's version when running under Wine, else "".
