@@ -60,7 +60,7 @@ func CompareHeader(m *Model, h *cdecl.File) []Difference {
 			continue
 		}
 		add(f.Name+" return type", f.Return, canonical(hf.Return), hf.Line)
-		add(f.Name+" parameters", paramNames(f.Params), hparamNames(hf.Params), hf.Line)
+		add(f.Name+" parameters", paramNames(f.Params), declNames(hf.Params), hf.Line)
 		for i, p := range f.Params {
 			if i < len(hf.Params) && hf.Params[i].Name == p.Name {
 				add(f.Name+"."+p.Name+" type", p.Type, canonical(hf.Params[i].Type), hf.Params[i].Line)
@@ -146,12 +146,4 @@ func typedefString(typ string, ptr bool) string {
 	return typ
 }
 
-func paramNames(ps []Param) string {
-	n := make([]string, len(ps))
-	for i, p := range ps {
-		n[i] = p.Name
-	}
-	return strings.Join(n, ", ")
-}
-
-func hparamNames(ps []cdecl.Param) string { return declNames(ps) }
+func paramNames(ps []Param) string { return joinNames(ps, func(p Param) string { return p.Name }) }

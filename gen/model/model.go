@@ -329,20 +329,22 @@ func (b *builder) params(p *doc.Page, cf cdecl.Func, fn *Function) {
 	}
 }
 
-func declNames(ps []cdecl.Param) string {
+// joinNames lists the names of parameters, of any of the three kinds (doc,
+// declaration, model), for messages.
+func joinNames[T any](ps []T, name func(T) string) string {
 	n := make([]string, len(ps))
 	for i, p := range ps {
-		n[i] = p.Name
+		n[i] = name(p)
 	}
 	return strings.Join(n, ", ")
 }
 
+func declNames(ps []cdecl.Param) string {
+	return joinNames(ps, func(p cdecl.Param) string { return p.Name })
+}
+
 func docNames(ps []doc.Param) string {
-	n := make([]string, len(ps))
-	for i, p := range ps {
-		n[i] = p.Name
-	}
-	return strings.Join(n, ", ")
+	return joinNames(ps, func(p doc.Param) string { return p.Name })
 }
 
 func (b *builder) returns(p *doc.Page, fn *Function) {

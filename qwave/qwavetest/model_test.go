@@ -681,3 +681,17 @@ func TestExhaustion(t *testing.T) {
 		t.Errorf("QOSCreateHandle with handle values used up: %s", name(got))
 	}
 }
+
+// TestFuncNamesFollowContracts: fault injection names functions by funcID,
+// whose order must be the contract tables' order.
+func TestFuncNamesFollowContracts(t *testing.T) {
+	contracts := qwave.Contracts()
+	if len(contracts) != int(numFuncs) {
+		t.Fatalf("%d contracts, %d funcIDs", len(contracts), numFuncs)
+	}
+	for i, c := range contracts {
+		if funcNames[i] != c.Func {
+			t.Errorf("funcID %d is %s; the contract tables have %s there", i, funcNames[i], c.Func)
+		}
+	}
+}
