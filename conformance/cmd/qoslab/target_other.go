@@ -27,7 +27,7 @@ func wineVersion() string { return "" }
 func autoBaseline(string) string { return "none" }
 
 // wineLoader is where Debian's wine64 package puts the 64-bit loader.
-const wineLoader = "/usr/lib/wine/wine64"
+var wineLoader = "/usr/lib/wine/wine64"
 
 // runUnderWine cross-builds qoslab for windows/amd64 and runs it under Wine
 // with the same flags, after preparing the Wine prefix with
