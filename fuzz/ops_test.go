@@ -233,3 +233,16 @@ func TestOpsFindsPlantedBug(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkOps measures one FuzzOps exec: a 64-op sequence generated from a
+// seed and run on the model and on Shadow, histories compared.
+func BenchmarkOps(b *testing.B) {
+	b.ReportAllocs()
+	seed := uint64(0)
+	for b.Loop() {
+		if report := opsDiff(seed, GenerateOps(seed, opsLen(63))); report != "" {
+			b.Fatal(report)
+		}
+		seed++
+	}
+}
