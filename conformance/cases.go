@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -190,50 +191,13 @@ var calls = map[string]callSpec{
 	},
 }
 
-// callString renders a call in C terms: QOSSetFlow(0x1000, 1, 0, 4, &…, 0, NULL).
+// callString renders a call in C terms: QOSSetFlow(0x1000, 1, QOSSetTrafficType, 4, &buf, 0, NULL).
 func callString(fn string, c *qwave.Contract, a args) string {
-	parts := make([]string, len(c.Params))
+	vals := make([]any, len(c.Params))
 	for i, p := range c.Params {
-		parts[i] = argString(a[p.Name])
+		vals[i] = a[p.Name]
 	}
-	return fn + "(" + strings.Join(parts, ", ") + ")"
-}
-
-func argString(v any) string {
-	if v == nil {
-		return "NULL"
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer:
-		if rv.IsNil() {
-			return "NULL"
-		}
-		if rv.Kind() == reflect.Pointer {
-			switch x := v.(type) {
-			case *qwave.Handle:
-				return fmt.Sprintf("&%#x", uint64(*x))
-			case *uint32:
-				return fmt.Sprintf("&%d", *x)
-			case *qwave.QOS_FLOWID:
-				return fmt.Sprintf("&%d", *x)
-			case *qwave.QOS_VERSION:
-				return fmt.Sprintf("&{%d, %d}", x.MajorVersion, x.MinorVersion)
-			case *qwave.RawSockaddrAny:
-				if ip, port, ok := x.Addr(); ok {
-					return fmt.Sprintf("&{%v:%d}", ip, port)
-				}
-			}
-		}
-		return "&…"
-	}
-	switch x := v.(type) {
-	case qwave.Handle:
-		return fmt.Sprintf("%#x", uint64(x))
-	case qwave.Socket:
-		return fmt.Sprintf("%#x", uint64(x))
-	}
-	return fmt.Sprint(v)
+	return judge.Call(fn, vals...)
 }
 
 // invoke calls fn with a, under the sentinel, and names the call.
@@ -305,13 +269,14 @@ func cases(o *options) []testCase {
 
 // injected has a case per documented (function, code) pair: the fault is
 // injected, then the valid call must fail with exactly that code.
-func injected(inject func(api qwave.API, fn string, code qwave.Errno) error) []testCase {
+func injected(inject func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error) []testCase {
 	var out []testCase
-	for _, c := range qwave.Contracts() {
+	for i, c := range qwave.Contracts() {
 		spec, ok := calls[c.Func]
 		if !ok {
 			continue
 		}
+		id := qwave.FuncID(i)
 		for _, d := range c.Errors {
 			fn, code := c.Func, d.Code
 			out = append(out, testCase{
@@ -319,7 +284,7 @@ func injected(inject func(api qwave.API, fn string, code qwave.Errno) error) []t
 				rule: d.Name + " is documented: " + d.Text,
 				run: func(e *env) {
 					a, ok := spec.prepare(e)
-					if !ok || !e.setup("inject", inject(e.api, fn, code)) {
+					if !ok || !e.setup("inject", inject(e.api, id, code)) {
 						return
 					}
 					e.wantFailure(e.invoke(fn, a), code)
@@ -339,7 +304,7 @@ func mutations(c qwave.Contract) []mutation {
 		name := p.Name
 		switch {
 		case p.CType == "HANDLE" && name == "QOSHandle":
-			want := orInvalidParameter(fn, codesFor(fn, name))
+			want := judge.Handle(fn, "").Codes
 			ms = append(ms,
 				mutation{suffix: "QOSHandle-garbage", rule: "a handle QOSCreateHandle did not return is invalid", tolerant: true,
 					apply: set(name, qwave.Handle(0xdeadbeef)), want: want},
@@ -350,32 +315,21 @@ func mutations(c qwave.Contract) []mutation {
 				}, want: want},
 			)
 		case p.Reserved:
-			ms = append(ms, mutation{suffix: name + "-reserved", rule: name + " is reserved and must be 0", apply: set(name, uint32(1)), want: paramCodes(fn, name)})
+			ms = append(ms, mutation{suffix: name + "-reserved", rule: name + " is reserved and must be 0", apply: set(name, uint32(1)), want: judge.Param(fn, name, "").Codes})
 		case p.Pointer && !p.Optional:
 			ms = append(ms, mutation{suffix: name + "-null", rule: name + " is not optional", apply: func(e *env, a args) bool {
 				a[name] = reflect.Zero(reflect.TypeOf(a[name])).Interface()
 				return true
-			}, want: paramCodes(fn, name)})
+			}, want: judge.Param(fn, name, "").Codes})
 		case strings.HasPrefix(p.CType, "QOS_") && !p.Pointer && p.CType != "QOS_FLOWID":
 			ms = append(ms, mutation{suffix: name + "-out-of-range", rule: name + " must be a " + p.CType + " value", apply: func(e *env, a args) bool {
 				v := reflect.ValueOf(a[name])
 				a[name] = reflect.ValueOf(int64(0x7fff)).Convert(v.Type()).Interface()
 				return true
-			}, want: paramCodes(fn, name)})
+			}, want: judge.Param(fn, name, "").Codes})
 		}
 	}
 	return ms
-}
-
-// paramCodes are the codes a bad value of param may fail with: those whose
-// text names it, and ERROR_INVALID_PARAMETER where documented; any documented
-// code when there are none.
-func paramCodes(fn, param string) []qwave.Errno {
-	codes := codesFor(fn, param)
-	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) && !contains(codes, qwave.ERROR_INVALID_PARAMETER) {
-		codes = append(codes, qwave.ERROR_INVALID_PARAMETER)
-	}
-	return codes
 }
 
 func set(name string, v any) func(*env, args) bool {
@@ -502,7 +456,7 @@ func scenarios() []testCase {
 					return
 				}
 				var id qwave.QOS_FLOWID
-				dest := sockaddr(e.opts.unreachable)
+				dest := judge.Sockaddr(e.opts.unreachable)
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &{%v}, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
@@ -518,7 +472,7 @@ func scenarios() []testCase {
 					return
 				}
 				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &{%v}, 0)", uint64(h), e.opts.unreachable), func() error {
-					return e.api.QOSStartTrackingClient(h, sockaddr(e.opts.unreachable), 0)
+					return e.api.QOSStartTrackingClient(h, judge.Sockaddr(e.opts.unreachable), 0)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
 			},
@@ -537,7 +491,7 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &peer, 0, 0, &%d)", uint64(h), uint64(s2), id), func() error {
 					return e.api.QOSAddSocketToFlow(h, s2, e.peer(), qwave.QOSTrafficTypeBestEffort, 0, &join)
 				})
-				if _, ok := e.wantFailure(o, paramCodes("QOSAddSocketToFlow", "FlowId")...); ok && join != id {
+				if _, ok := e.wantFailure(o, judge.Param("QOSAddSocketToFlow", "FlowId", "").Codes...); ok && join != id {
 					e.fail("the failure changed FlowId from %d to %d", id, join)
 				}
 			},

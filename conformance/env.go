@@ -3,11 +3,10 @@ package conformance
 import (
 	"errors"
 	"fmt"
-	"net/netip"
-	"strings"
 	"time"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -52,12 +51,10 @@ func (e *env) setup(what string, err error) bool {
 	return e.setupErr == nil
 }
 
-// observation is one call and what it did.
+// observation is one call, rendered in C terms, and what it did.
 type observation struct {
-	call      string
-	err       error
-	lastError qwave.Errno
-	haveLast  bool
+	call string
+	judge.Observed
 }
 
 // do makes one call with the sentinel last error around it.
@@ -66,47 +63,16 @@ func (e *env) do(call string, f func() error) observation {
 	if ok {
 		la.SetLastError(Sentinel)
 	}
-	o := observation{call: call, err: f()}
+	o := observation{call: call, Observed: judge.Observed{Err: f()}}
 	if ok {
-		o.lastError, o.haveLast = la.GetLastError(), true
+		o.LastError, o.HaveLast = la.GetLastError(), true
 	}
 	return o
 }
 
-// describe renders an observation as "TRUE" or "FALSE, ERROR_X".
-func (o observation) describe() string {
-	if o.err == nil {
-		return "TRUE"
-	}
-	var code qwave.Errno
-	if errors.As(o.err, &code) {
-		return "FALSE, " + codeName(code)
-	}
-	return "FALSE (" + o.err.Error() + ")"
-}
-
-func codeName(c qwave.Errno) string {
-	if n := c.Name(); n != "" {
-		return n
-	}
-	return fmt.Sprintf("%d", uint32(c))
-}
-
-func codeList(codes []qwave.Errno) string {
-	names := make([]string, len(codes))
-	for i, c := range codes {
-		names[i] = codeName(c)
-	}
-	return "[" + strings.Join(names, " ") + "]"
-}
-
 // record stores the judged call on the result.
-func (e *env) record(o observation) {
-	e.res.Call, e.res.Observed = o.call, o.describe()
-	var code qwave.Errno
-	if errors.As(o.err, &code) {
-		e.res.Code = code
-	}
+func (e *env) record(o observation, x judge.Expect) {
+	e.res.Call, e.res.Observed, e.res.Allowed, e.res.Code = o.call, o.Outcome(), x.Allowed(), o.Code()
 }
 
 func (e *env) fail(format string, args ...any) {
@@ -116,104 +82,34 @@ func (e *env) fail(format string, args ...any) {
 	}
 }
 
-// wantSuccess judges a call that the docs say succeeds: nonzero return and
-// the last error left alone.
-func (e *env) wantSuccess(o observation) bool {
-	e.record(o)
-	e.res.Allowed = "TRUE"
-	if o.err != nil {
-		e.fail("the call failed")
-		return false
-	}
-	if o.haveLast && o.lastError != Sentinel {
-		e.fail("success changed the last error from %#x to %s", uint32(Sentinel), codeName(o.lastError))
+// expect judges o against x with the judge every layer uses, records it,
+// and reports whether it passed.
+func (e *env) expect(o observation, x judge.Expect) bool {
+	e.record(o, x)
+	var m *judge.Mismatch
+	if err := judge.Judge(e.c.fn, o.call, o.Observed, x, judge.DocumentedOnly); errors.As(err, &m) {
+		e.fail("%s", m.Problem)
 		return false
 	}
 	return true
+}
+
+// wantSuccess judges a call that the docs say succeeds: nonzero return and
+// the last error left alone.
+func (e *env) wantSuccess(o observation) bool {
+	return e.expect(o, judge.Expect{Rules: []judge.Rule{judge.Succeeds(e.c.fn, e.c.rule)}})
 }
 
 // wantFailure judges a call that the docs say fails: FALSE, a code the
 // function documents (one of want, when want is not empty), and that code
 // in the last error.
 func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool) {
-	e.record(o)
-	fn := e.c.fn
+	r := judge.Documented(e.c.fn)
 	if len(want) > 0 {
-		e.res.Allowed = "FALSE with one of " + codeList(want)
-	} else {
-		e.res.Allowed = "FALSE with a code " + fn + " documents " + codeList(documentedCodes(fn))
+		r = judge.Rule{Func: e.c.fn, Text: e.c.rule, Source: e.c.source, Codes: want}
 	}
-	if o.err == nil {
-		e.fail("the call succeeded")
-		return 0, false
-	}
-	var code qwave.Errno
-	if !errors.As(o.err, &code) {
-		if errors.Is(o.err, qwave.ErrNoLastError) {
-			e.fail("the call failed without setting the last error")
-		} else {
-			e.fail("the call failed with %v", o.err)
-		}
-		return 0, false
-	}
-	if o.haveLast && o.lastError != code {
-		e.fail("the last error is %s, not the returned code", codeName(o.lastError))
-		return code, false
-	}
-	if code == Sentinel {
-		e.fail("the call failed and left the stale last error %#x", uint32(Sentinel))
-		return code, false
-	}
-	if !qwave.Documented(fn, code) {
-		e.fail("%s does not document %s", fn, codeName(code))
-		return code, false
-	}
-	if len(want) > 0 && !contains(want, code) {
-		e.fail("%s is documented, but not for this situation", codeName(code))
-		return code, false
-	}
-	return code, true
-}
-
-func contains(codes []qwave.Errno, c qwave.Errno) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
-func documentedCodes(fn string) []qwave.Errno {
-	var out []qwave.Errno
-	for _, d := range qwave.ErrorsOf(fn) {
-		out = append(out, d.Code)
-	}
-	return out
-}
-
-// codesFor returns the codes fn documents with a text naming param, such as
-// "The QOSHandle parameter is invalid", or nil when no text names it.
-func codesFor(fn, param string) []qwave.Errno {
-	var out []qwave.Errno
-	for _, d := range qwave.ErrorsOf(fn) {
-		if strings.Contains(d.Text, param) {
-			out = append(out, d.Code)
-		}
-	}
-	return out
-}
-
-// orInvalidParameter returns codes, or ERROR_INVALID_PARAMETER when fn
-// documents it and codes is empty, or nil (any documented code).
-func orInvalidParameter(fn string, codes []qwave.Errno) []qwave.Errno {
-	if len(codes) > 0 {
-		return codes
-	}
-	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) {
-		return []qwave.Errno{qwave.ERROR_INVALID_PARAMETER}
-	}
-	return nil
+	ok := e.expect(o, judge.Expect{Rules: []judge.Rule{r}})
+	return o.Code(), ok && o.Err != nil
 }
 
 // Setup helpers. After a failed step the later ones make no call: a case
@@ -244,14 +140,8 @@ func (e *env) socket() (qwave.Socket, bool) {
 	return s, true
 }
 
-func (e *env) peer() *qwave.RawSockaddrAny { return sockaddr(e.opts.peer) }
+func (e *env) peer() *qwave.RawSockaddrAny { return judge.Sockaddr(e.opts.peer) }
 
-func sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
-	if ap.Addr().Is4() {
-		return qwave.SockaddrInet4(ap.Addr().As4(), ap.Port())
-	}
-	return qwave.SockaddrInet6(ap.Addr().As16(), ap.Port(), 0)
-}
 
 // flow adds a fresh socket to a new flow on h.
 func (e *env) flow(h qwave.Handle, flags uint32) (qwave.Socket, qwave.QOS_FLOWID, bool) {
