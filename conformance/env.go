@@ -142,7 +142,6 @@ func (e *env) socket() (qwave.Socket, bool) {
 
 func (e *env) peer() *qwave.RawSockaddrAny { return judge.Sockaddr(e.opts.peer) }
 
-
 // flow adds a fresh socket to a new flow on h.
 func (e *env) flow(h qwave.Handle, flags uint32) (qwave.Socket, qwave.QOS_FLOWID, bool) {
 	s, ok := e.socket()
