@@ -1,7 +1,6 @@
 package fuzz
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -571,17 +571,7 @@ func (x *opsExec) name(id qwave.QOS_FLOWID) string {
 	return "f?"
 }
 
-func opsSockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
-	if ap.Addr().Is4() {
-		return qwave.SockaddrInet4(ap.Addr().As4(), ap.Port())
-	}
-	return qwave.SockaddrInet6(ap.Addr().As16(), ap.Port(), 0)
-}
-
-func insufficient(err error) bool {
-	var code qwave.Errno
-	return errors.As(err, &code) && code == qwave.ERROR_INSUFFICIENT_BUFFER
-}
+func insufficient(err error) bool { return isCode(err, qwave.ERROR_INSUFFICIENT_BUFFER) }
 
 // run makes the call of op and returns what it observed.
 func (x *opsExec) run(op Op) string {
@@ -596,17 +586,17 @@ func (x *opsExec) run(op Op) string {
 			}
 			x.handles[op.Handle] = v
 		}
-		return outcome(err)
+		return judge.Outcome(err)
 	case OpCloseHandle:
-		return outcome(x.api.QOSCloseHandle(h))
+		return judge.Outcome(x.api.QOSCloseHandle(h))
 	case OpAddSocketToFlow:
 		var id qwave.QOS_FLOWID
 		if !op.NewFlow {
 			id = x.flow(op.Flow)
 		}
-		err := x.api.QOSAddSocketToFlow(h, opsSocket(op.Socket), opsSockaddr(op.Addr), op.Traffic, op.Flags, &id)
+		err := x.api.QOSAddSocketToFlow(h, opsSocket(op.Socket), judge.Sockaddr(op.Addr), op.Traffic, op.Flags, &id)
 		if err != nil {
-			return outcome(err)
+			return judge.Outcome(err)
 		}
 		if op.NewFlow {
 			for len(x.flows) <= op.Flow {
@@ -617,10 +607,10 @@ func (x *opsExec) run(op Op) string {
 		}
 		return "TRUE, " + x.name(id)
 	case OpRemoveSocketFromFlow:
-		return outcome(x.api.QOSRemoveSocketFromFlow(h, opsSocket(op.Socket), x.flow(op.Flow), 0))
+		return judge.Outcome(x.api.QOSRemoveSocketFromFlow(h, opsSocket(op.Socket), x.flow(op.Flow), 0))
 	case OpSetTrafficType:
 		t := op.Traffic
-		return outcome(x.api.QOSSetFlow(h, x.flow(op.Flow), qwave.QOSSetTrafficType, uint32(unsafe.Sizeof(t)), unsafe.Pointer(&t), 0, nil))
+		return judge.Outcome(x.api.QOSSetFlow(h, x.flow(op.Flow), qwave.QOSSetTrafficType, uint32(unsafe.Sizeof(t)), unsafe.Pointer(&t), 0, nil))
 	case OpQueryPacketPriority:
 		var buf [4]qwave.QOS_PACKET_PRIORITY // room for every generated Size
 		ptr := unsafe.Pointer(&buf[0])
@@ -631,9 +621,9 @@ func (x *opsExec) run(op Op) string {
 		err := x.api.QOSQueryFlow(h, x.flow(op.Flow), qwave.QOSQueryPacketPriority, &size, ptr, 0, nil)
 		switch {
 		case insufficient(err):
-			return fmt.Sprintf("%s, size %d", outcome(err), size)
+			return fmt.Sprintf("%s, size %d", judge.Outcome(err), size)
 		case err != nil:
-			return outcome(err)
+			return judge.Outcome(err)
 		}
 		p := buf[0]
 		return fmt.Sprintf("TRUE, size %d, DSCP %#x/%#x, L2 %d/%d", size,
@@ -648,17 +638,17 @@ func (x *opsExec) run(op Op) string {
 		err := x.api.QOSEnumerateFlows(h, &size, ptr)
 		switch {
 		case insufficient(err):
-			return fmt.Sprintf("%s, size %d", outcome(err), size)
+			return fmt.Sprintf("%s, size %d", judge.Outcome(err), size)
 		case err != nil:
-			return outcome(err)
+			return judge.Outcome(err)
 		case size > op.Size:
 			return fmt.Sprintf("TRUE, size %d beyond the buffer of %d", size, op.Size)
 		}
 		return fmt.Sprintf("TRUE, size %d, [%s]", size, x.names(buf[:size/4]))
 	case OpStartTrackingClient:
-		return outcome(x.api.QOSStartTrackingClient(h, opsSockaddr(op.Addr), 0))
+		return judge.Outcome(x.api.QOSStartTrackingClient(h, judge.Sockaddr(op.Addr), 0))
 	case OpStopTrackingClient:
-		return outcome(x.api.QOSStopTrackingClient(h, opsSockaddr(op.Addr), 0))
+		return judge.Outcome(x.api.QOSStopTrackingClient(h, judge.Sockaddr(op.Addr), 0))
 	}
 	return "not run"
 }

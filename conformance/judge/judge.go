@@ -79,11 +79,15 @@ func Succeeds(fn, text string) Rule {
 
 // Param is the rule for a bad value of the named parameter: it fails with
 // a code whose documented text names the parameter, or with
-// ERROR_INVALID_PARAMETER where fn documents it.
+// ERROR_INVALID_PARAMETER where fn documents it; with any documented code
+// when fn documents neither.
 func Param(fn, param, text string) Rule {
 	codes := codesNaming(fn, param)
 	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) && !slices.Contains(codes, qwave.ERROR_INVALID_PARAMETER) {
 		codes = append(codes, qwave.ERROR_INVALID_PARAMETER)
+	}
+	if len(codes) == 0 {
+		codes = Documented(fn).Codes
 	}
 	return Rule{Func: fn, Text: text, Source: page(fn) + "#-parameters", Codes: codes}
 }
@@ -276,10 +280,11 @@ func (m *Mismatch) Error() string {
 // returned code, the stale Sentinel, a code fn does not document, or a
 // documented code the rules do not allow for this call.
 func Judge(fn, call string, o Observed, e Expect, x Expectations) error {
-	m := &Mismatch{Call: call, Observed: o.Outcome(), Allowed: e.Allowed(), Because: e.Because(), Code: o.Code()}
+	// The message is built only for a mismatch: fuzz targets judge
+	// millions of calls.
 	fail := func(format string, args ...any) error {
-		m.Problem = fmt.Sprintf(format, args...)
-		return m
+		return &Mismatch{Call: call, Observed: o.Outcome(), Allowed: e.Allowed(), Because: e.Because(), Code: o.Code(),
+			Problem: fmt.Sprintf(format, args...)}
 	}
 	if o.Err == nil {
 		if !e.MaySucceed() {
