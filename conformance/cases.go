@@ -261,6 +261,7 @@ func cases(o *options) []testCase {
 		}
 	}
 	out = append(out, scenarios()...)
+	out = append(out, boundaries()...)
 	if o.inject != nil {
 		out = append(out, injected(o.inject)...)
 	}
@@ -315,18 +316,44 @@ func mutations(c qwave.Contract) []mutation {
 				}, want: want},
 			)
 		case p.Reserved:
-			ms = append(ms, mutation{suffix: name + "-reserved", rule: name + " is reserved and must be 0", apply: set(name, uint32(1)), want: judge.Param(fn, name, "").Codes})
+			// Each single bit: an implementation that tests only some
+			// of them passes a check of the value 1 alone.
+			for bit := range 32 {
+				suffix := name + "-reserved"
+				if bit > 0 {
+					suffix = fmt.Sprintf("%s-bit-%d", name, bit)
+				}
+				ms = append(ms, mutation{suffix: suffix, rule: name + " is reserved and must be 0", apply: set(name, uint32(1)<<bit), want: judge.Param(fn, name, "").Codes})
+			}
 		case p.Pointer && !p.Optional:
 			ms = append(ms, mutation{suffix: name + "-null", rule: name + " is not optional", apply: func(e *env, a args) bool {
 				a[name] = reflect.Zero(reflect.TypeOf(a[name])).Interface()
 				return true
 			}, want: judge.Param(fn, name, "").Codes})
 		case strings.HasPrefix(p.CType, "QOS_") && !p.Pointer && p.CType != "QOS_FLOWID":
-			ms = append(ms, mutation{suffix: name + "-out-of-range", rule: name + " must be a " + p.CType + " value", apply: func(e *env, a args) bool {
-				v := reflect.ValueOf(a[name])
-				a[name] = reflect.ValueOf(int64(0x7fff)).Convert(v.Type()).Interface()
-				return true
-			}, want: judge.Param(fn, name, "").Codes})
+			rule, want := name+" must be a "+p.CType+" value", judge.Param(fn, name, "").Codes
+			first, last, _ := judge.EnumRange(p.CType)
+			// Far off, and just outside either end of the enumeration.
+			for _, v := range []struct {
+				suffix string
+				value  int64
+			}{{"out-of-range", 0x7fff}, {"below-first", int64(first) - 1}, {"past-last", int64(last) + 1}} {
+				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: rule, apply: func(e *env, a args) bool {
+					a[name] = reflect.ValueOf(v.value).Convert(reflect.TypeOf(a[name])).Interface()
+					return true
+				}, want: want})
+			}
+		case name == "FlowId" && !p.Pointer:
+			// Identifiers never issued: 0, and the id after this one.
+			for _, v := range []struct {
+				suffix string
+				id     func(qwave.QOS_FLOWID) qwave.QOS_FLOWID
+			}{{"zero", func(qwave.QOS_FLOWID) qwave.QOS_FLOWID { return 0 }}, {"never-issued", func(id qwave.QOS_FLOWID) qwave.QOS_FLOWID { return id + 1 }}} {
+				ms = append(ms, mutation{suffix: "FlowId-" + v.suffix, rule: "a flow id the handle was never given is not found", apply: func(e *env, a args) bool {
+					a[name] = v.id(a[name].(qwave.QOS_FLOWID))
+					return true
+				}, want: judge.Param(fn, name, "").Codes})
+			}
 		}
 	}
 	return ms
@@ -351,7 +378,8 @@ func scenarios() []testCase {
 	)
 	spec := func(page, section string) string { return "spec/qos2/nf-qos2-" + page + ".md#-" + section }
 	var out []testCase
-	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 5}, {MajorVersion: 2, MinorVersion: 0}} {
+	// Each neighbour of 1.0, and one further off.
+	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 2, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 1}, {MajorVersion: 1, MinorVersion: 0xffff}, {MajorVersion: 1, MinorVersion: 5}} {
 		out = append(out, testCase{
 			name: fmt.Sprintf("QOSCreateHandle/version-%d.%d", v.MajorVersion, v.MinorVersion), fn: "QOSCreateHandle", source: create,
 			rule: "MajorVersion must be 1 and MinorVersion 0",
