@@ -85,9 +85,9 @@ func NewShadow() *Shadow {
 // shadowHost is what Shadow knows of a host: bandwidths in bits/s, RTT in
 // microseconds.
 type shadowHost struct {
-	onLink                 bool
-	bottleneck, available  uint64
-	rtt                    uint32
+	onLink                bool
+	bottleneck, available uint64
+	rtt                   uint32
 }
 
 // shadowHosts is the default network; absent hosts are unreachable.
