@@ -765,9 +765,12 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 	op := qwave.QOS_QUERY_FLOW(enum(r, "QOS_QUERY_FLOW"))
 	b, known := judge.QueryFlowBuffer(op)
 	size, buf := sizePtr(r, b.Size), st.buffer(r)
-	fl := flags(r)
-	if r.u8()%2 == 0 {
-		fl &= qwave.QOS_QUERYFLOW_FRESH
+	var fl uint32
+	switch r.u8() % 4 {
+	case 1:
+		fl = qwave.QOS_QUERYFLOW_FRESH
+	case 2:
+		fl = flags(r)
 	}
 	ov := st.overlapped(r)
 	c.size, c.limit = size, limitOf(size)
