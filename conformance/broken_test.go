@@ -179,3 +179,31 @@ func TestCoverage(t *testing.T) {
 		t.Fatal("no documented codes")
 	}
 }
+
+// cancelLeavesPending reports a successful QOSCancel but leaves the
+// operation pending.
+type cancelLeavesPending struct{ *qwavetest.Model }
+
+func (m cancelLeavesPending) QOSCancel(h qwave.Handle, ov *qwave.Overlapped) error {
+	err := m.Model.QOSCancel(h, ov)
+	if err == nil {
+		ov.Internal = 0x103 // STATUS_PENDING
+	}
+	return err
+}
+
+// TestScenarioNamesFailingStep: when a step after the judged call fails,
+// the message shows that step, with the status by name, not the call before
+// it that passed.
+func TestScenarioNamesFailingStep(t *testing.T) {
+	report := conformance.Check(func() qwave.API { return cancelLeavesPending{qwavetest.New()} }, conformance.WithFilter(func(n string) bool {
+		return n == "QOSCancel/valid"
+	}))
+	if len(report.Results) != 1 {
+		t.Fatalf("%d results", len(report.Results))
+	}
+	want := "GetOverlappedResult(&overlapped) = STATUS_PENDING; want ERROR_OPERATION_ABORTED: after a successful cancel the operation is not aborted (spec/qos2/nf-qos2-qoscancel.md#-returns: "
+	if got := report.Results[0].Message(); !strings.HasPrefix(got, want) {
+		t.Errorf("message\n got %s\nwant %s…", got, want)
+	}
+}

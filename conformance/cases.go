@@ -145,7 +145,8 @@ var calls = map[string]callSpec{
 		verify: func(e *env, a args) {
 			ov := a["Overlapped"].(*qwave.Overlapped)
 			if status, done := e.completion(ov); !done || !aborted(status) {
-				e.fail("after a successful cancel the operation's status is %#x, not aborted", status)
+				e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
+					"after a successful cancel the operation is not aborted")
 			}
 		},
 	},
@@ -431,7 +432,8 @@ func scenarios() []testCase {
 					return
 				}
 				if status, done := e.completion(ov); !done || !aborted(status) {
-					e.fail("the pending notification's status is %#x after the close, not aborted", status)
+					e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
+						"the pending notification is not aborted after the close")
 				}
 			},
 		},
@@ -546,13 +548,14 @@ func scenarios() []testCase {
 					return
 				}
 				if err := e.api.QOSRemoveSocketFromFlow(h, s2, id, 0); err != nil {
-					e.fail("removing the second socket failed: %v", err)
+					e.failStep(judge.Call("QOSRemoveSocketFromFlow", h, s2, id, uint32(0)), judge.Outcome(err), "TRUE", "removing the second socket failed")
 					return
 				}
 				var prio qwave.QOS_PACKET_PRIORITY
 				size := uint32(unsafe.Sizeof(prio))
 				if err := e.api.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), 0, nil); err != nil {
-					e.fail("after removing one of its two sockets the flow is gone: QOSQueryFlow = %v", err)
+					e.failStep(judge.Call("QOSQueryFlow", h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), uint32(0), (*qwave.Overlapped)(nil)),
+						judge.Outcome(err), "TRUE", "after removing one of its two sockets the flow is gone")
 				}
 			},
 		},
@@ -633,7 +636,7 @@ func scenarios() []testCase {
 					return
 				}
 				if status, done := e.completion(ov); !done || status != 0 {
-					e.fail("the operation did not complete successfully: status %#x, done %v", status, done)
+					e.failStep("GetOverlappedResult(&ov)", judge.StatusName(status), "ERROR_SUCCESS", "the operation did not complete successfully")
 				}
 			},
 		},

@@ -75,6 +75,16 @@ func (e *env) record(o observation, x judge.Expect) {
 	e.res.Call, e.res.Observed, e.res.Allowed, e.res.Code = o.call, o.Outcome(), x.Allowed(), o.Code()
 }
 
+// failStep fails the case at a step after the judged call: the result
+// names that step (call, what it did, what the docs allow), not the call
+// before it that passed.
+func (e *env) failStep(call, observed, allowed, format string, args ...any) {
+	if e.res.Status == Pass {
+		e.res.Call, e.res.Observed, e.res.Allowed = call, observed, allowed
+	}
+	e.fail(format, args...)
+}
+
 func (e *env) fail(format string, args ...any) {
 	if e.res.Status == Pass {
 		e.res.Status = Fail

@@ -74,3 +74,19 @@ func Arg(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// StatusName names the completion status an OVERLAPPED holds in Internal:
+// Windows keeps an NTSTATUS there (STATUS_PENDING, STATUS_CANCELLED),
+// qwavetest a Win32 code (ERROR_OPERATION_ABORTED).
+func StatusName(status uintptr) string {
+	switch status {
+	case 0x103:
+		return "STATUS_PENDING"
+	case 0xC0000120:
+		return "STATUS_CANCELLED"
+	}
+	if status <= 0xffffffff {
+		return CodeName(qwave.Errno(status))
+	}
+	return fmt.Sprintf("%#x", uint64(status))
+}
