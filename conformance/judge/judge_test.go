@@ -41,6 +41,7 @@ func TestJudge(t *testing.T) {
 		{"last error differs", judge.Observed{Err: qwave.ERROR_INVALID_HANDLE, LastError: qwave.ERROR_NOT_FOUND, HaveLast: true}, handle, judge.DocumentedOnly,
 			"the last error is ERROR_NOT_FOUND, not the returned code"},
 		{"undocumented", judge.Observed{Err: callNotImplemented}, handle, judge.DocumentedOnly, "QOSSetFlow does not document 0x00000078"},
+		{"baseline deviation", judge.Observed{Err: qwave.ERROR_NOT_FOUND}, handle, judge.Expectations{Extra: func(string, qwave.Errno) bool { return true }}, ""},
 		{"baseline allows", judge.Observed{Err: callNotImplemented}, handle, baseline, ""},
 		{"no code", judge.Observed{Err: errors.New("boom")}, handle, judge.DocumentedOnly, "the call failed with boom, not a Win32 code"},
 		{"pending allowed", judge.Observed{Err: qwave.ERROR_IO_PENDING}, pending, judge.DocumentedOnly, ""},
