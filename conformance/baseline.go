@@ -155,32 +155,53 @@ func FromReport(platform, source string, r Report) Baseline {
 	return b
 }
 
-// Classify sets each result's Expectation and Verdict: a pass matches the
-// docs; a failure that equals known Windows behaviour (windows) is a
-// documentation finding; one the platform baseline lists is a known
-// deviation; anything else is a regression. Either baseline may be nil.
-func Classify(r *Report, windows, platform *Baseline) {
+// The expectations a result can be judged by (Result.Expectation).
+const (
+	ExpectDocumented = "documented"
+	ExpectObserved   = "observed on Windows"
+	ExpectBaseline   = "platform baseline"
+)
+
+// The verdicts Classify gives (Result.Verdict).
+const (
+	VerdictPass       = "pass"
+	VerdictSkip       = "skip"
+	VerdictFinding    = "documentation finding"
+	VerdictKnown      = "known deviation"
+	VerdictRegression = "regression"
+)
+
+// Classify sets each result's Expectation, Verdict and Why: a pass matches
+// the docs, unless an observed-on-Windows fact judged it (a run under
+// qwave.ProfileWindows), which makes it a documentation finding; a failure
+// whose outcome is what qwave.Facts record Windows doing is a documentation
+// finding too; one the platform baseline lists is a known deviation; anything
+// else is a regression. platform may be nil.
+func Classify(r *Report, platform *Baseline) {
 	for i := range r.Results {
 		res := &r.Results[i]
-		res.Expectation, res.Verdict = "documented", "pass"
-		if res.Status == Pass || res.Status == Skip {
-			if res.Status == Skip {
-				res.Verdict = "skip"
-			}
+		switch {
+		case res.Status == Skip:
+			res.Expectation, res.Verdict = ExpectDocumented, VerdictSkip
+			continue
+		case res.Status == Pass && res.Expectation == ExpectObserved:
+			res.Verdict = VerdictFinding
+			continue
+		case res.Status == Pass:
+			res.Expectation, res.Verdict = ExpectDocumented, VerdictPass
 			continue
 		}
-		if windows != nil {
-			if d, ok := windows.Deviations[res.Case]; ok && d.matches(*res) {
-				res.Expectation, res.Verdict = "observed on Windows", "documentation finding"
-				continue
-			}
+		fn, suffix := splitCase(*res)
+		if f, ok := qwave.FactOf(fn, suffix); ok && !f.Documented && res.Status == Fail && res.Observed == f.Outcome() {
+			res.Expectation, res.Verdict, res.Why, res.Fact = ExpectObserved, VerdictFinding, f.Why, f.Spec
+			continue
 		}
 		if platform != nil {
 			if d, ok := platform.Deviations[res.Case]; ok && d.matches(*res) {
-				res.Expectation, res.Verdict = "platform baseline", "known deviation"
+				res.Expectation, res.Verdict, res.Why = ExpectBaseline, VerdictKnown, d.Why
 				continue
 			}
 		}
-		res.Verdict = "regression"
+		res.Expectation, res.Verdict = ExpectDocumented, VerdictRegression
 	}
 }

@@ -85,18 +85,18 @@ func containsCode(docs []ErrorDoc, code Errno) bool {
 type FactKind uint8
 
 const (
-	// Observed facts were seen on real Windows; Source says where.
-	Observed FactKind = iota + 1
-	// Assumed facts are inferred from observed ones; Why says how.
-	Assumed
+	// FactObserved facts were seen on real Windows; Source says where.
+	FactObserved FactKind = iota + 1
+	// FactAssumed facts are inferred from observed ones; Why says how.
+	FactAssumed
 )
 
 // String returns "observed" or "assumed".
 func (k FactKind) String() string {
 	switch k {
-	case Observed:
+	case FactObserved:
 		return "observed"
-	case Assumed:
+	case FactAssumed:
 		return "assumed"
 	}
 	return fmt.Sprintf("FactKind(%d)", uint8(k))

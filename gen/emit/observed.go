@@ -14,9 +14,9 @@ func (g *gen) facts(f *jen.File) {
 	f.Comment(comment("facts holds what real Windows does where the pages are silent or say otherwise, sorted by function and case; see Facts."))
 	f.Var().Id("facts").Op("=").Index(jen.Op("...")).Id("Fact").ValuesFunc(func(v *jen.Group) {
 		for _, o := range g.m.Observed {
-			kind := "Observed"
+			kind := "FactObserved"
 			if o.Kind == "assumed" {
-				kind = "Assumed"
+				kind = "FactAssumed"
 			}
 			code := jen.Code(jen.Lit(0))
 			if o.Error != "" {
