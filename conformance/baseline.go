@@ -3,8 +3,8 @@ package conformance
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"

@@ -43,7 +43,7 @@ type Model struct {
 	// with: documented, or as the profile's facts record.
 	badHandle [numFuncs]qwave.Errno
 	hosts     map[netip.Addr]Host
-	lastErr qwave.Errno
+	lastErr   qwave.Errno
 
 	nextHandle qwave.Handle
 	nextFlow   qwave.QOS_FLOWID
