@@ -85,6 +85,8 @@ type Result struct {
 
 // Report is the outcome of a run.
 type Report struct {
+	// Machine is where the run was made, when the runner recorded it.
+	Machine *Machine
 	Results []Result
 }
 

@@ -30,11 +30,26 @@ func (m Meta) baselineName() string {
 	return m.Baseline
 }
 
-// WriteJSONL writes r as JSON Lines: one JSON object per result (as
-// json.Marshal encodes a Result), in order, each ending in a newline. Each
-// line is one Write, so a report appended to result by result keeps every
-// complete line when the run is killed.
+// machineLine is the JSON Lines record of a report's machine.
+type machineLine struct {
+	Machine *Machine `json:"machine"`
+}
+
+// WriteJSONL writes r as JSON Lines: first, when r has a Machine, a line
+// {"machine": {...}}; then one JSON object per result (as json.Marshal
+// encodes a Result), in order, each ending in a newline. Each line is one
+// Write, so a report appended to result by result keeps every complete line
+// when the run is killed.
 func WriteJSONL(w io.Writer, r Report) error {
+	if r.Machine != nil {
+		line, err := json.Marshal(machineLine{r.Machine})
+		if err != nil {
+			return fmt.Errorf("conformance: machine: %w", err)
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+	}
 	for _, res := range r.Results {
 		line, err := json.Marshal(res)
 		if err != nil {
@@ -50,45 +65,81 @@ func WriteJSONL(w io.Writer, r Report) error {
 // ReadJSONL reads a report WriteJSONL wrote. Blank lines are ignored, and so
 // is a last line that is cut short (it lacks its newline and does not parse),
 // as a run killed mid-write leaves it. Any other line that is not a result
-// is an error naming the line ("line 3: ...").
+// or the machine is an error naming the line ("line 3: ...").
 func ReadJSONL(rd io.Reader) (Report, error) {
-	var r Report
+	r, bad, err := ReadJSONLLenient(rd)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(bad) > 0 {
+		return Report{}, bad[0]
+	}
+	return r, nil
+}
+
+// LineError is a line of a JSON Lines report that is not a result.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ReadJSONLLenient reads a report as ReadJSONL does, but keeps going past a
+// line that is not a result, returning every such line as a *LineError, so a
+// damaged file still yields what it holds. err is only a read error.
+func ReadJSONLLenient(rd io.Reader) (r Report, bad []*LineError, err error) {
 	br := bufio.NewReader(rd)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
 		eof := errors.Is(err, io.EOF)
 		if err != nil && !eof {
-			return Report{}, fmt.Errorf("line %d: %w", n, err)
+			return r, bad, fmt.Errorf("line %d: %w", n, err)
 		}
 		if text := bytes.TrimSpace(line); len(text) > 0 {
-			res, perr := parseResultLine(text)
+			res, m, perr := parseLine(text)
 			switch {
 			case perr != nil && eof:
 				// The last line, without its newline: a truncated write.
-				return r, nil
 			case perr != nil:
-				return Report{}, fmt.Errorf("line %d: %w", n, perr)
+				bad = append(bad, &LineError{Line: n, Err: perr})
+			case m != nil:
+				r.Machine = m
+			default:
+				r.Results = append(r.Results, res)
 			}
-			r.Results = append(r.Results, res)
 		}
 		if eof {
-			return r, nil
+			return r, bad, nil
 		}
 	}
 }
 
-func parseResultLine(text []byte) (Result, error) {
+// parseLine reads one line: a result, or the machine record.
+func parseLine(text []byte) (Result, *Machine, error) {
 	if text[0] != '{' {
-		return Result{}, errors.New("not a JSON object")
+		return Result{}, nil, errors.New("not a JSON object")
+	}
+	if bytes.HasPrefix(text, []byte(`{"machine":`)) {
+		var ml machineLine
+		if err := json.Unmarshal(text, &ml); err != nil {
+			return Result{}, nil, err
+		}
+		if ml.Machine == nil {
+			return Result{}, nil, errors.New("machine record without a machine")
+		}
+		return Result{}, ml.Machine, nil
 	}
 	var res Result
 	if err := json.Unmarshal(text, &res); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if res.Case == "" {
-		return Result{}, errors.New("result without a case name")
+		return Result{}, nil, errors.New("result without a case name")
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // splitCase returns the function a result's case belongs to (the part of its
@@ -259,19 +310,24 @@ func xmlText(s string) string {
 }
 
 // WriteJUnit writes r as JUnit XML: a <testsuites> holding one <testsuite>
-// per function (by name), each with the meta as <properties> and one
+// per function (by name), each with the meta and the report's machine
+// ("machine.os", "machine.qwave_version", ...) as <properties>, and one
 // <testcase classname="conformance.FUNC" name="CASE"> per result, in report
 // order. A failed case has a <failure> (its type is the verdict, when set), a
 // crashed or hung one an <error type="crashed"> or <error type="hung"> whose
 // text has the exit code and standard error, and a skipped one a <skipped>.
-// The output has no timestamps or durations, so equal reports give equal
-// files.
+// The output has no timestamps or durations beyond the machine's date, so
+// equal reports give equal files.
 func WriteJUnit(w io.Writer, meta Meta, r Report) error {
 	var props *junitProperties
-	for _, p := range []junitProperty{
+	all := []junitProperty{
 		{"title", meta.Title}, {"target", meta.Target}, {"platform", meta.Platform},
 		{"commit", meta.Commit}, {"baseline", meta.Baseline},
-	} {
+	}
+	for _, p := range r.Machine.Properties() {
+		all = append(all, junitProperty{"machine." + p.Name, p.Value})
+	}
+	for _, p := range all {
 		if p.Value != "" {
 			if props == nil {
 				props = &junitProperties{}
@@ -364,6 +420,7 @@ type htmlDetail struct {
 
 type htmlPage struct {
 	Meta         Meta
+	Machine      []Property
 	Title        string
 	Baseline     string
 	Total        int
@@ -415,7 +472,7 @@ func anchorFor(name string) string {
 }
 
 func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
-	p := htmlPage{Meta: meta, Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
+	p := htmlPage{Meta: meta, Machine: r.Machine.Properties(), Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
 	if p.Title == "" {
 		p.Title = "Conformance report"
 	}
@@ -645,6 +702,13 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 <tr><th>Baseline</th><td>{{with .Baseline}}{{.}}{{else}}none{{end}}</td></tr>
 <tr><th>Cases</th><td>{{.Total}}</td></tr>
 </table>
+{{- if .Machine}}
+<table class="meta" id="machine">
+{{- range .Machine}}
+<tr data-property="{{.Name}}"><th>{{.Label}}</th><td>{{.Value}}</td></tr>
+{{- end}}
+</table>
+{{- end}}
 <p class="outcome {{.OutcomeClass}}">{{.Outcome}}</p>
 <ul class="counts" id="status-counts">
 {{- range .Statuses}}

@@ -32,6 +32,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -226,6 +227,7 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 	}
 	jsonl := filepath.Join(c.out, "results.jsonl")
 	done := map[string]conformance.Result{}
+	var machine *conformance.Machine
 	if c.resume {
 		prev, err := readResults(jsonl)
 		if err != nil {
@@ -234,6 +236,11 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		for _, r := range prev.Results {
 			done[r.Case] = r
 		}
+		machine = prev.Machine // where and when the run began
+	}
+	if machine == nil {
+		m := thisMachine(c)
+		machine = &m
 	}
 	// Rewrite what is kept, so a line cut by a kill does not linger.
 	f, err := os.Create(jsonl)
@@ -241,6 +248,9 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		return 2, err
 	}
 	defer f.Close()
+	if err := conformance.WriteJSONL(f, conformance.Report{Machine: machine}); err != nil {
+		return 2, err
+	}
 	for _, name := range names {
 		if r, ok := done[name]; ok {
 			if err := appendResult(f, r); err != nil {
@@ -269,7 +279,7 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 	if err := f.Close(); err != nil {
 		return 2, err
 	}
-	var report conformance.Report
+	report := conformance.Report{Machine: machine}
 	for _, name := range names {
 		report.Results = append(report.Results, done[name])
 	}
@@ -383,7 +393,7 @@ func finish(c config, report conformance.Report, stderr io.Writer) (int, error) 
 	if err := writeFile(filepath.Join(c.out, "results.jsonl"), func(w io.Writer) error { return conformance.WriteJSONL(w, report) }); err != nil {
 		return 2, err
 	}
-	meta := conformance.Meta{Title: "qWAVE conformance", Target: targetName(c.target), Platform: platformName(), Commit: commit(), Baseline: name}
+	meta := conformance.Meta{Title: "qWAVE conformance", Target: targetName(c.target), Platform: report.Machine.Platform(), Commit: report.Machine.Commit, Baseline: name}
 	if err := writeFile(filepath.Join(c.out, "junit.xml"), func(w io.Writer) error { return conformance.WriteJUnit(w, meta, report) }); err != nil {
 		return 2, err
 	}
@@ -474,12 +484,28 @@ func targetName(t string) string {
 	return "reference model (qwavetest)"
 }
 
-func platformName() string {
-	p := runtime.GOOS + "/" + runtime.GOARCH
-	if v := wineVersion(); v != "" {
-		p += ", Wine " + v
+// thisMachine describes the machine a run is made on: for the dll target
+// what DetectMachine finds, for the model "model" and its profile; with the
+// peer, the suite's commit and the date (SOURCE_DATE_EPOCH when set, for
+// reproducible reports).
+func thisMachine(c config) conformance.Machine {
+	peer := netip.MustParseAddrPort(c.peer) // checked by validate
+	var m conformance.Machine
+	if c.target == "dll" {
+		m = conformance.DetectMachine(peer)
+		m.Target = "qwave.dll"
+	} else {
+		m = conformance.Machine{Name: "model", Target: "model", OS: runtime.GOOS, Arch: runtime.GOARCH}
 	}
-	return p
+	m.Profile, m.Peer, m.Commit = c.profile, c.peer, commit()
+	now := time.Now()
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+			now = time.Unix(sec, 0)
+		}
+	}
+	m.Date = now.UTC().Format(time.RFC3339)
+	return m
 }
 
 // commit is the VCS revision the binary was built from, or, for go run

@@ -48,6 +48,8 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	bin := buildQoslab(t)
 	full, cut := t.TempDir(), t.TempDir()
+	// The same date for both runs, as reproducible builds set it.
+	t.Setenv("SOURCE_DATE_EPOCH", "1764720000")
 	if out, err := exec.Command(bin, "-target", "model", "-out", full, "-q").CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted run: %v\n%s", err, out)
 	}
