@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -84,7 +86,26 @@ func qwaveFile() (path, version string) {
 	if _, err := os.Stat(path); err != nil {
 		return path + " (missing)", ""
 	}
-	return path, fileVersion(path)
+	if v := fileVersion(path); v != "" {
+		return path, v
+	}
+	return path, unversioned(path)
+}
+
+// unversioned identifies a file without a version resource (Wine 8's
+// builtin qwave.dll has none): a content hash, and whether it is a Wine
+// builtin DLL (whose DOS stub says so).
+func unversioned(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "no version resource"
+	}
+	sum := sha256.Sum256(b)
+	kind := ""
+	if bytes.Contains(b[:min(len(b), 0x100)], []byte("Wine builtin DLL")) {
+		kind = "Wine builtin DLL, "
+	}
+	return fmt.Sprintf("no version resource (%ssha256 %x)", kind, sum[:8])
 }
 
 // fileVersion reads a file's version resource (VS_FIXEDFILEINFO).
