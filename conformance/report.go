@@ -350,31 +350,42 @@ func WriteJUnit(w io.Writer, meta Meta, r Report) error {
 			doc.Suites = append(doc.Suites, junitSuite{Name: fn, Properties: props})
 		}
 		s := &doc.Suites[i]
-		c := junitCase{Classname: "conformance." + fn, Name: res.Case}
-		switch res.Status {
-		case Pass:
-		case Fail:
-			typ := res.Verdict
-			if typ == "" {
-				typ = string(Fail)
-			}
-			c.Failure = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
-			s.Failures++
-		case Skip:
-			c.Skipped = &junitSkipped{Message: res.Message()}
-			s.Skipped++
-		default:
-			typ := string(res.Status)
-			if typ == "" {
-				typ = "unknown"
-			}
-			c.Error = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
-			s.Errors++
-		}
-		s.Tests++
-		s.Cases = append(s.Cases, c)
+		s.add(res)
 	}
 	sort.SliceStable(doc.Suites, func(i, j int) bool { return doc.Suites[i].Name < doc.Suites[j].Name })
+	return doc.write(w)
+}
+
+// add adds a result as a test case of the suite.
+func (s *junitSuite) add(res Result) {
+	fn := funcOf(res)
+	c := junitCase{Classname: "conformance." + fn, Name: res.Case}
+	switch res.Status {
+	case Pass:
+	case Fail:
+		typ := res.Verdict
+		if typ == "" {
+			typ = string(Fail)
+		}
+		c.Failure = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+		s.Failures++
+	case Skip:
+		c.Skipped = &junitSkipped{Message: res.Message()}
+		s.Skipped++
+	default:
+		typ := string(res.Status)
+		if typ == "" {
+			typ = "unknown"
+		}
+		c.Error = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+		s.Errors++
+	}
+	s.Tests++
+	s.Cases = append(s.Cases, c)
+}
+
+// write totals the suites and writes the document.
+func (doc junitSuites) write(w io.Writer) error {
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures

@@ -66,6 +66,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) > 0 && args[0] == "merge" {
+		return runMerge(args[1:], stderr)
+	}
 	var c config
 	fs := flag.NewFlagSet("qoslab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -423,6 +426,53 @@ func finish(c config, report conformance.Report, stderr io.Writer) (int, error) 
 		return 1, nil
 	}
 	fmt.Fprintln(stderr, "qoslab: "+summary(report, name))
+	return 0, nil
+}
+
+// runMerge is qoslab merge -out DIR DIR...: the result directories of many
+// machines become one HTML page, one JSON file and one JUnit file in DIR.
+// Problems reading a directory or a line are reported, never fatal.
+func runMerge(args []string, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("qoslab merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "directory for the merged report.html, results.json and junit.xml")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: qoslab merge -out DIR RESULTDIR...\n\nMerges the result directories (qoslab -out) of many machines into one matrix.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if *out == "" || fs.NArg() == 0 {
+		fs.Usage()
+		return 2, errors.New("merge: want -out DIR and at least one result directory")
+	}
+	runs, problems, err := conformance.ReadResultSets(fs.Args())
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "qoslab merge:", p)
+	}
+	if err != nil {
+		return 2, err
+	}
+	mg := conformance.Merge(runs)
+	mg.Problems = append(problems, mg.Problems...)
+	for _, p := range mg.Problems[len(problems):] {
+		fmt.Fprintln(stderr, "qoslab merge:", p)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return 2, err
+	}
+	for name, write := range map[string]func(io.Writer) error{
+		"report.html":  func(w io.Writer) error { return conformance.WriteMergedHTML(w, mg) },
+		"results.json": func(w io.Writer) error { return conformance.WriteMergedJSON(w, mg) },
+		"junit.xml":    func(w io.Writer) error { return conformance.WriteMergedJUnit(w, mg) },
+	} {
+		if err := writeFile(filepath.Join(*out, name), write); err != nil {
+			return 2, err
+		}
+	}
+	fmt.Fprintf(stderr, "qoslab merge: %d machines, %d cases, %d where machines disagree; report in %s\n",
+		len(mg.Machines), len(mg.Cases), len(mg.Disagreements()), filepath.Join(*out, "report.html"))
 	return 0, nil
 }
 
