@@ -487,7 +487,7 @@ func scenarios() []testCase {
 				}
 				var id qwave.QOS_FLOWID
 				dest := judge.Sockaddr(e.opts.unreachable)
-				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &{%v}, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
+				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &%v, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
@@ -501,7 +501,7 @@ func scenarios() []testCase {
 				if !ok {
 					return
 				}
-				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &{%v}, 0)", uint64(h), e.opts.unreachable), func() error {
+				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &%v, 0)", uint64(h), e.opts.unreachable), func() error {
 					return e.api.QOSStartTrackingClient(h, judge.Sockaddr(e.opts.unreachable), 0)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)

@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -92,12 +93,30 @@ func (e *env) fail(format string, args ...any) {
 	}
 }
 
-// expect judges o against x with the judge every layer uses, records it,
-// and reports whether it passed.
-func (e *env) expect(o observation, x judge.Expect) bool {
+// fact returns what Windows is known to do in this case, under the Windows
+// profile.
+func (e *env) fact() (qwave.Fact, bool) {
+	if e.opts.profile != qwave.ProfileWindows {
+		return qwave.Fact{}, false
+	}
+	_, suffix, _ := strings.Cut(e.c.name, "/")
+	return qwave.FactOf(e.c.fn, suffix)
+}
+
+// byFact records that a fact judged the case.
+func (e *env) byFact(f qwave.Fact) {
+	if !f.Documented {
+		e.res.Expectation = ExpectObserved
+	}
+	e.res.Why, e.res.Fact = f.Why, f.Spec
+}
+
+// expect judges o against x under exp with the judge every layer uses,
+// records it, and reports whether it passed.
+func (e *env) expect(o observation, x judge.Expect, exp judge.Expectations) bool {
 	e.record(o, x)
 	var m *judge.Mismatch
-	if err := judge.Judge(e.c.fn, o.call, o.Observed, x, judge.DocumentedOnly); errors.As(err, &m) {
+	if err := judge.Judge(e.c.fn, o.call, o.Observed, x, exp); errors.As(err, &m) {
 		e.fail("%s", m.Problem)
 		return false
 	}
@@ -107,19 +126,36 @@ func (e *env) expect(o observation, x judge.Expect) bool {
 // wantSuccess judges a call that the docs say succeeds: nonzero return and
 // the last error left alone.
 func (e *env) wantSuccess(o observation) bool {
-	return e.expect(o, judge.Expect{Rules: []judge.Rule{judge.Succeeds(e.c.fn, e.c.rule)}})
+	if f, ok := e.fact(); ok && f.OK {
+		e.byFact(f)
+	}
+	return e.expect(o, judge.Expect{Rules: []judge.Rule{judge.Succeeds(e.c.fn, e.c.rule)}}, judge.DocumentedOnly)
 }
 
 // wantFailure judges a call that the docs say fails: FALSE, a code the
 // function documents (one of want, when want is not empty), and that code
-// in the last error.
+// in the last error. Under the Windows profile, the code a fact records
+// for the case passes too, and the result says a fact judged it.
 func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool) {
 	r := judge.Documented(e.c.fn)
 	if len(want) > 0 {
 		r = judge.Rule{Func: e.c.fn, Text: e.c.rule, Source: e.c.source, Codes: want}
 	}
-	ok := e.expect(o, judge.Expect{Rules: []judge.Rule{r}})
-	return o.Code(), ok && o.Err != nil
+	exp := judge.DocumentedOnly
+	f, hasFact := e.fact()
+	hasFact = hasFact && !f.OK
+	if hasFact {
+		exp = judge.Expectations{Name: ExpectObserved, Extra: func(_ string, c qwave.Errno) bool { return c == f.Code }}
+	}
+	ok := e.expect(o, judge.Expect{Rules: []judge.Rule{r}}, exp)
+	if hasFact && !f.Documented {
+		e.res.Allowed += "; on Windows " + f.Outcome()
+	}
+	code := o.Code()
+	if ok && hasFact && code == f.Code {
+		e.byFact(f)
+	}
+	return code, ok && o.Err != nil
 }
 
 // Setup helpers. After a failed step the later ones make no call: a case

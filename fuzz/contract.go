@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance"
 	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 	"github.com/winqos/winqos/qwave/qwavetest"
@@ -27,6 +29,10 @@ type ContractOptions struct {
 	// Funcs limits the calls to these functions (nil: all 11), e.g. to the
 	// ones a platform baseline does not mark as crashing.
 	Funcs []qwave.FuncID
+	// Profile sets the expected codes: documented ones (the default), or
+	// with qwave.ProfileWindows also those qwave.Facts record Windows
+	// returning, as for a real qwave.dll on Windows.
+	Profile qwave.Profile
 	// Allowed accepts failure codes a platform baseline lists beyond the
 	// documented ones (nil: documented codes only).
 	Allowed func(fn string, code qwave.Errno) bool
@@ -45,13 +51,53 @@ type ContractOptions struct {
 	UnknownNetwork bool
 }
 
-// expectations is the judge.Expectations CheckCall judges by.
+// expectations is the judge.Expectations CheckCall judges by: the
+// documented contract, widened by the profile's observed codes and by
+// Allowed.
 func (o ContractOptions) expectations() judge.Expectations {
-	x := judge.DocumentedOnly
-	if o.Allowed != nil {
-		x.Name, x.Extra = "documented and platform baseline", o.Allowed
+	if o.Profile == qwave.ProfileDocumented && o.Allowed == nil {
+		return judge.DocumentedOnly
 	}
-	return x
+	return judge.Expectations{
+		Name: o.Profile.String(),
+		Extra: func(fn string, code qwave.Errno) bool {
+			return o.Allowed != nil && o.Allowed(fn, code) || !qwave.Documented(fn, code) && o.Profile.Allows(fn, code)
+		},
+	}
+}
+
+// DLLOptions are the contract options for a real qwave.dll, whose network
+// the oracle does not know: on Windows, Windows' observed codes are accepted
+// (qwave.ProfileWindows); under Wine (wine true) the Wine 8.0 baseline's
+// crashing functions are left out, and its extra codes and the codes its
+// deviations record a function returning where the docs want another (Wine's
+// QOSAddSocketToFlow fails every call with ERROR_NOT_SUPPORTED) are
+// allowed.
+func DLLOptions(wine bool) (ContractOptions, error) {
+	if !wine {
+		return ContractOptions{Profile: qwave.ProfileWindows, UnknownNetwork: true}, nil
+	}
+	b, err := conformance.LoadBaseline("wine-8.0")
+	if err != nil {
+		return ContractOptions{}, err
+	}
+	opts := ContractOptions{UnknownNetwork: true}
+	for _, fn := range Functions {
+		if !b.Crashing(fn.String()) {
+			opts.Funcs = append(opts.Funcs, fn)
+		}
+	}
+	deviates := map[string]bool{}
+	for name, d := range b.Deviations {
+		fn, _, _ := strings.Cut(name, "/")
+		if code, ok := strings.CutPrefix(d.Observed, "FALSE, "); ok {
+			deviates[fn+" "+code] = true
+		}
+	}
+	opts.Allowed = func(fn string, code qwave.Errno) bool {
+		return b.Allows(fn, code) || deviates[fn+" "+judge.CodeName(code)]
+	}
+	return opts, nil
 }
 
 // reader hands out fuzz bytes; past the end it returns zeros, so every input

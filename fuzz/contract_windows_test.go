@@ -1,45 +1,21 @@
 package fuzz
 
 import (
-	"strings"
 	"testing"
 
 	"golang.org/x/sys/windows"
 
 	"github.com/winqos/winqos/conformance"
-	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
-// dllOptions are the contract options for the real qwave.dll: under Wine,
-// the platform baseline's crashing functions are left out and its extra
-// codes allowed.
+// dllOptions are the contract options for the real qwave.dll: Windows'
+// observed codes on Windows; the Wine baseline under Wine.
 func dllOptions(t testing.TB) ContractOptions {
-	if windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() != nil {
-		return ContractOptions{UnknownNetwork: true}
-	}
-	b, err := conformance.LoadBaseline("wine-8.0")
+	wine := windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+	opts, err := DLLOptions(wine)
 	if err != nil {
 		t.Fatal(err)
-	}
-	opts := ContractOptions{UnknownNetwork: true}
-	for _, fn := range Functions {
-		if !b.Crashing(fn.String()) {
-			opts.Funcs = append(opts.Funcs, fn)
-		}
-	}
-	// The baseline's extra codes, and the codes its deviations record a
-	// function returning where the docs want another (Wine's
-	// QOSAddSocketToFlow fails every call with ERROR_NOT_SUPPORTED).
-	deviates := map[string]bool{}
-	for name, d := range b.Deviations {
-		fn, _, _ := strings.Cut(name, "/")
-		if code, ok := strings.CutPrefix(d.Observed, "FALSE, "); ok {
-			deviates[fn+" "+code] = true
-		}
-	}
-	opts.Allowed = func(fn string, code qwave.Errno) bool {
-		return b.Allows(fn, code) || deviates[fn+" "+judge.CodeName(code)]
 	}
 	return opts
 }

@@ -33,13 +33,13 @@ func Sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
 	return qwave.SockaddrInet6(ap.Addr().As16(), ap.Port(), 0)
 }
 
-// CodeName names a Win32 code as messages print it: its name when qwave
-// knows it (ERROR_NOT_FOUND), else hexadecimal (0xDEADBEEF).
+// CodeName names a Win32 code as messages print it: its winerror.h name
+// (ERROR_NOT_FOUND), else hexadecimal (0xDEADBEEF).
 func CodeName(c qwave.Errno) string {
 	if c == 0 {
 		return "ERROR_SUCCESS"
 	}
-	if n := c.Name(); n != "" {
+	if n, ok := qwave.ErrorName(c); ok {
 		return n
 	}
 	return fmt.Sprintf("0x%08X", uint32(c))

@@ -12,7 +12,7 @@ import (
 )
 
 // callNotImplemented is ERROR_CALL_NOT_IMPLEMENTED, which no qWAVE function
-// documents (so qwave has no name for it).
+// documents.
 const callNotImplemented qwave.Errno = 120
 
 func TestJudge(t *testing.T) {
@@ -40,7 +40,7 @@ func TestJudge(t *testing.T) {
 			"the call failed and left the stale last error 0xDEADBEEF"},
 		{"last error differs", judge.Observed{Err: qwave.ERROR_INVALID_HANDLE, LastError: qwave.ERROR_NOT_FOUND, HaveLast: true}, handle, judge.DocumentedOnly,
 			"the last error is ERROR_NOT_FOUND, not the returned code"},
-		{"undocumented", judge.Observed{Err: callNotImplemented}, handle, judge.DocumentedOnly, "QOSSetFlow does not document 0x00000078"},
+		{"undocumented", judge.Observed{Err: callNotImplemented}, handle, judge.DocumentedOnly, "QOSSetFlow does not document ERROR_CALL_NOT_IMPLEMENTED"},
 		{"baseline deviation", judge.Observed{Err: qwave.ERROR_NOT_FOUND}, handle, judge.Expectations{Extra: func(string, qwave.Errno) bool { return true }}, ""},
 		{"baseline allows", judge.Observed{Err: callNotImplemented}, handle, baseline, ""},
 		{"no code", judge.Observed{Err: errors.New("boom")}, handle, judge.DocumentedOnly, "the call failed with boom, not a Win32 code"},
@@ -87,6 +87,7 @@ func TestNames(t *testing.T) {
 		{judge.CodeName(judge.Sentinel), "0xDEADBEEF"},
 		{judge.CodeName(qwave.ERROR_NOT_FOUND), "ERROR_NOT_FOUND"},
 		{judge.CodeName(0), "ERROR_SUCCESS"},
+		{judge.CodeName(1056), "ERROR_SERVICE_ALREADY_RUNNING"},
 		{judge.StatusName(0x103), "STATUS_PENDING"},
 		{judge.StatusName(0xC0000120), "STATUS_CANCELLED"},
 		{judge.StatusName(uintptr(qwave.ERROR_OPERATION_ABORTED)), "ERROR_OPERATION_ABORTED"},
@@ -95,7 +96,7 @@ func TestNames(t *testing.T) {
 		{judge.Arg(qwave.Handle(0xdeadbeef)), "0xdeadbeef"},
 		{judge.Arg((*qwave.Overlapped)(nil)), "NULL"},
 		{judge.Arg(unsafe.Pointer(nil)), "NULL"},
-		{judge.Arg(judge.Sockaddr(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&{[2001:db8::1]:5004}"},
+		{judge.Arg(judge.Sockaddr(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&[2001:db8::1]:5004"},
 		{judge.Call("QOSCloseHandle", qwave.Handle(0)), "QOSCloseHandle(0x0)"},
 	} {
 		if c.got != c.want {

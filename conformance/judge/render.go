@@ -52,7 +52,7 @@ func Arg(v any) string {
 		if x != nil {
 			if ip, port, ok := x.Addr(); ok {
 				a, _ := netip.AddrFromSlice(ip)
-				return "&{" + netip.AddrPortFrom(a, port).String() + "}"
+				return "&" + netip.AddrPortFrom(a, port).String()
 			}
 			return fmt.Sprintf("&{family %d}", x.Family)
 		}
