@@ -1159,3 +1159,15 @@ func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, r
 	}
 	return m
 }
+
+// CheckOps holds any implementation to the reference model under the
+// chosen expectations: it compares GenerateOps(seed, n) on a fresh
+// implementation from newAPI (user code, a lab runner's target, the real
+// DLL) with a fresh qwavetest.Model that follows profile
+// (qwave.ProfileDocumented, or qwave.ProfileWindows for what Windows is
+// observed to do). name names the implementation in the message, and replay
+// is how to replay a failure, as for CompareOps.
+func CheckOps(newAPI func() qwave.API, name string, profile qwave.Profile, seed uint64, n int, replay string) error {
+	ref := func() qwave.API { return qwavetest.New(qwavetest.WithProfile(profile)) }
+	return CompareOps(newAPI, name, ref, "qwavetest.Model ("+profile.String()+")", seed, n, replay)
+}
