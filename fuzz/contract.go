@@ -256,6 +256,18 @@ var (
 	setupShared = netip.AddrPortFrom(qwavetest.OnLinkIPv6, 5004)
 )
 
+// The sockaddrs of the addresses calls use, built once; no implementation
+// writes a DestAddr.
+var (
+	saDest        = judge.Sockaddr(setupDest)
+	saShared      = judge.Sockaddr(setupShared)
+	saUnreachable = judge.Sockaddr(netip.AddrPortFrom(qwavetest.UnreachableIPv4, 5004))
+	saOffLink     = judge.Sockaddr(netip.AddrPortFrom(qwavetest.OffLinkIPv4, 5004))
+	saNoPort      = judge.Sockaddr(netip.AddrPortFrom(qwavetest.OnLinkIPv4, 0))
+	saMixed       = judge.Sockaddr(netip.AddrPortFrom(netip.AddrFrom16(qwavetest.OnLinkIPv4.As16()), 5004)) // mixed IPv4/IPv6
+	saUnspecified = judge.Sockaddr(netip.AddrPortFrom(netip.IPv4Unspecified(), 5004))
+)
+
 // defaultHosts is qwavetest.DefaultNetwork's hosts, read once.
 var defaultHosts = qwavetest.DefaultNetwork().Hosts
 
@@ -281,11 +293,11 @@ func setup(api qwave.API, opts *ContractOptions) *state {
 		return st
 	}
 	var id qwave.QOS_FLOWID
-	if api.QOSAddSocketToFlow(st.live, st.socket, judge.Sockaddr(setupDest), qwave.QOSTrafficTypeBestEffort, 0, &id) == nil {
+	if api.QOSAddSocketToFlow(st.live, st.socket, saDest, qwave.QOSTrafficTypeBestEffort, 0, &id) == nil {
 		st.flow = id
 	}
 	id = 0
-	if st.socket2 != 0 && api.QOSAddSocketToFlow(st.live, st.socket2, judge.Sockaddr(setupShared), qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
+	if st.socket2 != 0 && api.QOSAddSocketToFlow(st.live, st.socket2, saShared, qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
 		st.shared = id
 	}
 	return st
@@ -294,7 +306,7 @@ func setup(api qwave.API, opts *ContractOptions) *state {
 // track makes the live handle track the on-link client, when the decoder
 // wants a tracked client.
 func (st *state) track() {
-	if st.live != 0 && st.api.QOSStartTrackingClient(st.live, judge.Sockaddr(setupDest), 0) == nil {
+	if st.live != 0 && st.api.QOSStartTrackingClient(st.live, saDest, 0) == nil {
 		st.tracked = setupDest.Addr()
 	}
 }
@@ -388,19 +400,19 @@ func addr(r *reader) *qwave.RawSockaddrAny {
 	case 0:
 		return nil
 	case 1, 2:
-		return judge.Sockaddr(setupDest)
+		return saDest
 	case 3:
-		return judge.Sockaddr(setupShared)
+		return saShared
 	case 4:
-		return judge.Sockaddr(netip.AddrPortFrom(qwavetest.UnreachableIPv4, 5004))
+		return saUnreachable
 	case 5:
-		return judge.Sockaddr(netip.AddrPortFrom(qwavetest.OffLinkIPv4, 5004))
+		return saOffLink
 	case 6:
-		return judge.Sockaddr(netip.AddrPortFrom(qwavetest.OnLinkIPv4, 0))
+		return saNoPort
 	case 7:
-		return judge.Sockaddr(netip.AddrPortFrom(netip.AddrFrom16(qwavetest.OnLinkIPv4.As16()), 5004)) // mixed IPv4/IPv6
+		return saMixed
 	case 8:
-		return judge.Sockaddr(netip.AddrPortFrom(netip.IPv4Unspecified(), 5004))
+		return saUnspecified
 	}
 	sa := &qwave.RawSockaddrAny{Family: uint16(r.u32())}
 	for i := range sa.Data[:8] {
@@ -493,9 +505,10 @@ func (c call) describe() string { return judge.Call(c.fn.String(), c.args...) }
 
 // oracle builds a call's judge.Expect from the rules its arguments break.
 type oracle struct {
-	st *state
-	fn string
-	x  judge.Expect
+	st    *state
+	fn    string
+	x     judge.Expect
+	rules [4]judge.Rule // x.Rules' first backing array: most calls break few rules
 }
 
 // param adds the rule for a bad value of param when bad holds.
@@ -578,6 +591,7 @@ func (st *state) flowHost(shared bool) netip.Addr {
 func (st *state) decode(r *reader, fn qwave.FuncID) call {
 	c := call{fn: fn}
 	o := &oracle{st: st, fn: fn.String()}
+	o.x.Rules = o.rules[:0]
 	switch fn {
 	case qwave.FuncQOSCreateHandle:
 		var v *qwave.QOS_VERSION
