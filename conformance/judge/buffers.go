@@ -1,14 +1,13 @@
 package judge
 
 import (
-	"unsafe"
-
 	"github.com/winqos/winqos/qwave"
 )
 
 // Buffer is what the Buffer parameter of one operation of QOSSetFlow,
 // QOSQueryFlow or QOSNotifyFlow holds: its C type and size, and where the
-// function's page says so. Type is "" for an operation whose Buffer must be
+// function's page says so (qwave.OperationBuffers, from
+// spec/qos2/buffers.yaml). Type is "" for an operation whose Buffer must be
 // NULL.
 type Buffer struct {
 	Type   string
@@ -16,47 +15,23 @@ type Buffer struct {
 	Source string
 }
 
-var (
-	setBuffers = [...]Buffer{
-		qwave.QOSSetTrafficType:       {"QOS_TRAFFIC_TYPE", uint32(unsafe.Sizeof(qwave.QOS_TRAFFIC_TYPE(0))), "spec/qos2/nf-qos2-qossetflow.md#-parameters"},
-		qwave.QOSSetOutgoingRate:      {"QOS_FLOWRATE_OUTGOING", uint32(unsafe.Sizeof(qwave.QOS_FLOWRATE_OUTGOING{})), "spec/qos2/nf-qos2-qossetflow.md#-parameters"},
-		qwave.QOSSetOutgoingDSCPValue: {"DWORD", uint32(unsafe.Sizeof(uint32(0))), "spec/qos2/nf-qos2-qossetflow.md#-parameters"},
-	}
-	queryBuffers = [...]Buffer{
-		qwave.QOSQueryFlowFundamentals: {"QOS_FLOW_FUNDAMENTALS", uint32(unsafe.Sizeof(qwave.QOS_FLOW_FUNDAMENTALS{})), "spec/qos2/nf-qos2-qosqueryflow.md#-parameters"},
-		qwave.QOSQueryPacketPriority:   {"QOS_PACKET_PRIORITY", uint32(unsafe.Sizeof(qwave.QOS_PACKET_PRIORITY{})), "spec/qos2/nf-qos2-qosqueryflow.md#-parameters"},
-		qwave.QOSQueryOutgoingRate:     {"UINT64", uint32(unsafe.Sizeof(uint64(0))), "spec/qos2/nf-qos2-qosqueryflow.md#-parameters"},
-	}
-	notifyBuffers = [...]Buffer{
-		qwave.QOSNotifyCongested:   {Source: "spec/qos2/nf-qos2-qosnotifyflow.md#-parameters"},
-		qwave.QOSNotifyUncongested: {Source: "spec/qos2/nf-qos2-qosnotifyflow.md#-parameters"},
-		qwave.QOSNotifyAvailable:   {"UINT64", uint32(unsafe.Sizeof(uint64(0))), "spec/qos2/nf-qos2-qosnotifyflow.md#-parameters"},
-	}
-)
+func bufferOf(fn string, op int32) (Buffer, bool) {
+	b, ok := qwave.OperationBufferOf(fn, op)
+	return Buffer{Type: b.Type, Size: b.Size, Source: b.Source}, ok
+}
 
 // SetFlowBuffer returns what QOSSetFlow's Buffer holds for op; ok is false
 // for a value that is no QOS_SET_FLOW member.
-func SetFlowBuffer(op qwave.QOS_SET_FLOW) (Buffer, bool) {
-	if op < 0 || int(op) >= len(setBuffers) {
-		return Buffer{}, false
-	}
-	return setBuffers[op], true
-}
+func SetFlowBuffer(op qwave.QOS_SET_FLOW) (Buffer, bool) { return bufferOf("QOSSetFlow", int32(op)) }
 
 // QueryFlowBuffer returns what QOSQueryFlow's Buffer receives for op.
 func QueryFlowBuffer(op qwave.QOS_QUERY_FLOW) (Buffer, bool) {
-	if op < 0 || int(op) >= len(queryBuffers) {
-		return Buffer{}, false
-	}
-	return queryBuffers[op], true
+	return bufferOf("QOSQueryFlow", int32(op))
 }
 
 // NotifyFlowBuffer returns what QOSNotifyFlow's Buffer holds for op.
 func NotifyFlowBuffer(op qwave.QOS_NOTIFY_FLOW) (Buffer, bool) {
-	if op < 0 || int(op) >= len(notifyBuffers) {
-		return Buffer{}, false
-	}
-	return notifyBuffers[op], true
+	return bufferOf("QOSNotifyFlow", int32(op))
 }
 
 // EnumRange returns the smallest and largest member of the named C

@@ -50,6 +50,7 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"zqwave_windows.go":  g.stubs(),
 		"zerrors_windows.go": g.drift(),
 		"znames.go":          g.names(),
+		"zbuffers.go":        g.buffers(),
 	}
 	if len(opts.WinError) > 0 {
 		files["zwinerror.go"] = g.winerrorFile()

@@ -31,6 +31,9 @@ type Model struct {
 	// Observed is what real Windows does (observed.yaml), sorted by
 	// function and case.
 	Observed []Observed `json:"observed,omitempty"`
+	// Buffers says what Buffer holds per operation (buffers.yaml), sorted
+	// by function and operation value.
+	Buffers []Buffer `json:"buffers,omitempty"`
 }
 
 // Function is one exported DLL function.
@@ -132,6 +135,9 @@ func LoadDir(dir string) (*Model, error) {
 		return nil, err
 	}
 	if err := m.loadObserved(dir); err != nil {
+		return nil, err
+	}
+	if err := m.loadBuffers(dir); err != nil {
 		return nil, err
 	}
 	return m, nil
