@@ -38,11 +38,11 @@ func TestBuffersLoaded(t *testing.T) {
 		got[b.Func+"/"+b.Operation] = b.Type
 	}
 	for key, want := range map[string]string{
-		"QOSSetFlow/QOSSetTrafficType":         "QOS_TRAFFIC_TYPE",
-		"QOSQueryFlow/QOSQueryPacketPriority":  "QOS_PACKET_PRIORITY",
-		"QOSNotifyFlow/QOSNotifyCongested":     "NULL",
-		"QOSNotifyFlow/QOSNotifyAvailable":     "UINT64",
-		"QOSSetFlow/QOSSetOutgoingDSCPValue":   "DWORD",
+		"QOSSetFlow/QOSSetTrafficType":          "QOS_TRAFFIC_TYPE",
+		"QOSQueryFlow/QOSQueryPacketPriority":   "QOS_PACKET_PRIORITY",
+		"QOSNotifyFlow/QOSNotifyCongested":      "NULL",
+		"QOSNotifyFlow/QOSNotifyAvailable":      "UINT64",
+		"QOSSetFlow/QOSSetOutgoingDSCPValue":    "DWORD",
 		"QOSQueryFlow/QOSQueryFlowFundamentals": "QOS_FLOW_FUNDAMENTALS",
 	} {
 		if got[key] != want {
