@@ -305,7 +305,7 @@ func mutations(c qwave.Contract) []mutation {
 	for _, p := range c.Params {
 		name := p.Name
 		switch {
-		case p.CType == "HANDLE" && name == "QOSHandle":
+		case judge.IdentifierOf(p) == judge.HandleID:
 			want := judge.Handle(fn, "").Codes
 			ms = append(ms,
 				mutation{suffix: "QOSHandle-garbage", rule: "a handle QOSCreateHandle did not return is invalid", tolerant: true,
@@ -344,7 +344,7 @@ func mutations(c qwave.Contract) []mutation {
 					return true
 				}, want: want})
 			}
-		case name == "FlowId" && !p.Pointer:
+		case judge.IdentifierOf(p) == judge.FlowID && !p.Pointer:
 			// Identifiers never issued: 0, and the id after this one.
 			for _, v := range []struct {
 				suffix string

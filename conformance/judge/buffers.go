@@ -57,3 +57,31 @@ func InEnum(ctype string, v int32) bool {
 	}
 	return false
 }
+
+// Identifier is the kind of object a parameter names, by its C type: the
+// values an implementation issues and a caller passes back.
+type Identifier uint8
+
+// The identifier kinds.
+const (
+	NotIdentifier Identifier = iota
+	HandleID                 // HANDLE: issued by QOSCreateHandle
+	FlowID                   // QOS_FLOWID: issued by QOSAddSocketToFlow
+	OverlappedID             // LPOVERLAPPED: passed to an operation that completes later
+	SocketID                 // SOCKET: the caller's socket
+)
+
+// IdentifierOf returns the kind of identifier p is, or NotIdentifier.
+func IdentifierOf(p qwave.ParamContract) Identifier {
+	switch p.CType {
+	case "HANDLE":
+		return HandleID
+	case "QOS_FLOWID", "PQOS_FLOWID":
+		return FlowID
+	case "LPOVERLAPPED":
+		return OverlappedID
+	case "SOCKET":
+		return SocketID
+	}
+	return NotIdentifier
+}

@@ -135,3 +135,25 @@ func TestBuffersAndEnums(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentifierOf(t *testing.T) {
+	kinds := map[string]judge.Identifier{}
+	for _, c := range qwave.Contracts() {
+		for _, p := range c.Params {
+			if k := judge.IdentifierOf(p); k != judge.NotIdentifier {
+				kinds[c.Func+"."+p.Name] = k
+			}
+		}
+	}
+	for key, want := range map[string]judge.Identifier{
+		"QOSCloseHandle.QOSHandle": judge.HandleID, "QOSSetFlow.FlowId": judge.FlowID, "QOSAddSocketToFlow.FlowId": judge.FlowID,
+		"QOSCancel.Overlapped": judge.OverlappedID, "QOSAddSocketToFlow.Socket": judge.SocketID,
+	} {
+		if kinds[key] != want {
+			t.Errorf("%s: kind %d; want %d", key, kinds[key], want)
+		}
+	}
+	if _, ok := kinds["QOSSetFlow.Size"]; ok {
+		t.Error("Size is no identifier")
+	}
+}
