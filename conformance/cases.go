@@ -144,7 +144,7 @@ var calls = map[string]callSpec{
 		},
 		verify: func(e *env, a args) {
 			ov := a["Overlapped"].(*qwave.Overlapped)
-			if status, done := e.completion(ov); !done || !aborted(status) {
+			if status, done := e.completion(ov); !done || !judge.Aborted(status) {
 				e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
 					"after a successful cancel the operation is not aborted")
 			}
@@ -431,7 +431,7 @@ func scenarios() []testCase {
 				if !e.wantSuccess(e.do(fmt.Sprintf("QOSCloseHandle(%#x)", uint64(h)), func() error { return e.api.QOSCloseHandle(h) })) {
 					return
 				}
-				if status, done := e.completion(ov); !done || !aborted(status) {
+				if status, done := e.completion(ov); !done || !judge.Aborted(status) {
 					e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
 						"the pending notification is not aborted after the close")
 				}

@@ -229,28 +229,16 @@ func (e *env) keepAlive(ptrs ...any) {
 	e.closers = append(e.closers, func() { _ = ptrs })
 }
 
-// Windows keeps an NTSTATUS in OVERLAPPED.Internal; implementations that
-// keep a Win32 code there are read the same way.
-const (
-	statusPending   = 0x103
-	statusCancelled = 0xC0000120
-)
-
 // completion waits for an overlapped operation to finish, driving
 // implementations that complete on request (qwavetest.Model.Complete).
 func (e *env) completion(ov *qwave.Overlapped) (status uintptr, done bool) {
 	if c, ok := e.api.(interface{ Complete() int }); ok {
 		c.Complete()
-		return ov.Internal, ov.Internal != statusPending
+		return ov.Internal, ov.Internal != judge.StatusPending
 	}
 	deadline := time.Now().Add(e.opts.timeout / 2)
-	for ov.Internal == statusPending && time.Now().Before(deadline) {
+	for ov.Internal == judge.StatusPending && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	return ov.Internal, ov.Internal != statusPending
-}
-
-// aborted reports whether a completion status means "cancelled".
-func aborted(status uintptr) bool {
-	return status == statusCancelled || status == uintptr(qwave.ERROR_OPERATION_ABORTED)
+	return ov.Internal, ov.Internal != judge.StatusPending
 }

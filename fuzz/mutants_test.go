@@ -284,7 +284,7 @@ type cancelLeavesPendingM struct{ *base }
 func (m cancelLeavesPendingM) QOSCancel(h qwave.Handle, ov *qwave.Overlapped) error {
 	err := m.base.QOSCancel(h, ov)
 	if err == nil {
-		ov.Internal = statusPending
+		ov.Internal = judge.StatusPending
 	}
 	return err
 }
@@ -304,7 +304,7 @@ type notifyDuplicateM struct{ *base }
 func (m notifyDuplicateM) QOSNotifyFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_NOTIFY_FLOW, size *uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
 	err := m.base.QOSNotifyFlow(h, id, op, size, buf, flags, ov)
 	if isCode(err, qwave.ERROR_ALREADY_EXISTS) && ov != nil {
-		ov.Internal = statusPending
+		ov.Internal = judge.StatusPending
 		return m.fail(qwave.ERROR_IO_PENDING)
 	}
 	return err
@@ -315,7 +315,7 @@ type notifyNonAdaptiveM struct{ *base }
 func (m notifyNonAdaptiveM) QOSNotifyFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_NOTIFY_FLOW, size *uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
 	err := m.base.QOSNotifyFlow(h, id, op, size, buf, flags, ov)
 	if isCode(err, qwave.ERROR_NOT_SUPPORTED) && ov != nil {
-		ov.Internal = statusPending
+		ov.Internal = judge.StatusPending
 		return m.fail(qwave.ERROR_IO_PENDING)
 	}
 	return err
@@ -351,14 +351,14 @@ type closeKeepsPendingM struct{ *base }
 func (m closeKeepsPendingM) QOSCloseHandle(h qwave.Handle) error {
 	var mine []*qwave.Overlapped
 	for ov, owner := range m.ovOwner {
-		if owner == h && ov.Internal == statusPending {
+		if owner == h && ov.Internal == judge.StatusPending {
 			mine = append(mine, ov)
 		}
 	}
 	err := m.base.QOSCloseHandle(h)
 	if err == nil {
 		for _, ov := range mine {
-			ov.Internal = statusPending
+			ov.Internal = judge.StatusPending
 		}
 	}
 	return err

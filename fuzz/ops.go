@@ -1020,14 +1020,7 @@ func (x *opsExec) notifyFlow(h qwave.Handle, op Op) string {
 	return fmt.Sprintf("TRUE, size %d, available %d", *size, *(*uint64)(unsafe.Pointer(buf)))
 }
 
-// Windows keeps an NTSTATUS in OVERLAPPED.Internal; qwavetest keeps a Win32
-// code there. Both read the same here.
-const (
-	statusPending   = 0x103
-	statusCancelled = 0xC0000120
-)
-
-func isPending(o *qwave.Overlapped) bool { return o.Internal == statusPending }
+func isPending(o *qwave.Overlapped) bool { return o.Internal == judge.StatusPending }
 
 // complete lets pending operations complete and reports every OVERLAPPED
 // passed so far: "o0 ok 16 bytes, o1 aborted, o2 pending".
@@ -1065,9 +1058,9 @@ func (x *opsExec) anyPending() bool {
 // overlappedState reads how an operation ended from its OVERLAPPED.
 func overlappedState(ov *opsOverlapped) string {
 	switch s := ov.o.Internal; {
-	case s == statusPending:
+	case s == judge.StatusPending:
 		return "pending"
-	case s == statusCancelled || s == uintptr(qwave.ERROR_OPERATION_ABORTED):
+	case judge.Aborted(s):
 		return "aborted"
 	case s != 0:
 		return "failed " + judge.CodeName(qwave.Errno(s))

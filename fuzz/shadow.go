@@ -5,6 +5,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 	"github.com/winqos/winqos/qwave/qwavetest"
 )
@@ -162,7 +163,7 @@ func (s *Shadow) pendingOn(o *qwave.Overlapped) *shadowOp {
 
 // start makes p pending: the call fails with ERROR_IO_PENDING.
 func (s *Shadow) start(p *shadowOp) error {
-	p.o.Internal, p.o.InternalHigh = statusPending, 0
+	p.o.Internal, p.o.InternalHigh = judge.StatusPending, 0
 	s.pending = append(s.pending, p)
 	return s.fail(qwave.ERROR_IO_PENDING)
 }

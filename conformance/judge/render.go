@@ -75,14 +75,28 @@ func Arg(v any) string {
 	return fmt.Sprint(v)
 }
 
+// The completion statuses an OVERLAPPED's Internal holds on Windows (an
+// NTSTATUS); qwavetest keeps a Win32 code there instead.
+const (
+	StatusPending   = 0x103      // STATUS_PENDING: the operation goes on
+	StatusCancelled = 0xC0000120 // STATUS_CANCELLED
+)
+
+// Aborted reports whether a completion status means the operation was
+// cancelled: STATUS_CANCELLED, or ERROR_OPERATION_ABORTED as qwavetest
+// keeps it.
+func Aborted(status uintptr) bool {
+	return status == StatusCancelled || status == uintptr(qwave.ERROR_OPERATION_ABORTED)
+}
+
 // StatusName names the completion status an OVERLAPPED holds in Internal:
 // Windows keeps an NTSTATUS there (STATUS_PENDING, STATUS_CANCELLED),
 // qwavetest a Win32 code (ERROR_OPERATION_ABORTED).
 func StatusName(status uintptr) string {
 	switch status {
-	case 0x103:
+	case StatusPending:
 		return "STATUS_PENDING"
-	case 0xC0000120:
+	case StatusCancelled:
 		return "STATUS_CANCELLED"
 	}
 	if status <= 0xffffffff {
