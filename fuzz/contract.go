@@ -553,6 +553,15 @@ func (o *oracle) handle(h qwave.Handle) bool {
 	return false
 }
 
+// overlapped says what a call that breaks no rule may do with an
+// OVERLAPPED: be accepted for completion through it (ERROR_IO_PENDING), or be
+// done at once.
+func (o *oracle) overlapped(ov *qwave.Overlapped) {
+	if ov != nil && !o.x.Fails() {
+		o.x.Pending, o.x.Success = true, true
+	}
+}
+
 // busy adds the rule for an OVERLAPPED already in use.
 func (o *oracle) busy(ov *qwave.Overlapped) {
 	o.param(ov != nil && ov == o.st.pending, "Overlapped", "an OVERLAPPED in use by a pending operation cannot start another")
@@ -809,10 +818,7 @@ func (st *state) decodeSet(r *reader, o *oracle, c *call) {
 		o.busy(ov)
 		of, _ := st.flowOf(h, id)
 		o.code(!of, qwave.ERROR_NOT_FOUND, "a flow that is not one of this handle's is not found")
-		if ov != nil && !o.x.Fails() {
-			// Accepted for completion through the OVERLAPPED, or done at once.
-			o.x.Pending, o.x.Success = true, true
-		}
+		o.overlapped(ov)
 	}
 	c.args = []any{h, id, op, size, buf, fl, ov}
 	// An [in] buffer: limit 0, so a success that writes it is caught.
@@ -856,10 +862,7 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 				o.network(true, qwave.ERROR_NO_DATA, "no rate was set on the flow, so no valid data is available")
 			}
 		}
-		if ov != nil && !o.x.Fails() {
-			// Accepted for completion through the OVERLAPPED, or done at once.
-			o.x.Pending, o.x.Success = true, true
-		}
+		o.overlapped(ov)
 		if ov != nil {
 			c.pendingSize = true // a pending query writes Size at completion
 		}

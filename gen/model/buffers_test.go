@@ -7,9 +7,15 @@ import (
 	"testing"
 )
 
-// withBuffers copies spec/qos2's pages into a temporary directory with
-// buffers.yaml replaced by src, and loads it.
+// withBuffers loads spec/qos2's pages with buffers.yaml replaced by src.
 func withBuffers(t *testing.T, src string) (*Model, error) {
+	t.Helper()
+	return withSpecFile(t, BuffersFile, src)
+}
+
+// withSpecFile copies spec/qos2's pages into a temporary directory, writes
+// src there as file, and loads it.
+func withSpecFile(t *testing.T, file, src string) (*Model, error) {
 	t.Helper()
 	dir := t.TempDir()
 	pages, _ := filepath.Glob("../../spec/qos2/*.md")
@@ -22,7 +28,7 @@ func withBuffers(t *testing.T, src string) (*Model, error) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, BuffersFile), []byte(src), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return LoadDir(dir)
