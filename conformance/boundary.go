@@ -35,7 +35,7 @@ func boundaries() []testCase {
 				name: fmt.Sprintf("QOSSetFlow/size-%s-%s", m.Name, sc.suffix), fn: "QOSSetFlow", source: setSrc,
 				rule: fmt.Sprintf("Size must be the size of the %s %s takes (%d bytes)", b.Type, m.Name, b.Size),
 				run: func(e *env) {
-					a, ok := calls["QOSSetFlow"].prepare(e)
+					a, ok := calls[qwave.FuncQOSSetFlow].prepare(e)
 					if !ok {
 						return
 					}
@@ -75,7 +75,7 @@ func boundaries() []testCase {
 				name: fmt.Sprintf("QOSQueryFlow/size-%s-%s", m.Name, sc.suffix), fn: "QOSQueryFlow", source: querySrc,
 				rule: fmt.Sprintf("a Size under the %d bytes of the %s %s returns fails with ERROR_INSUFFICIENT_BUFFER and the size needed; a larger one succeeds and receives the size written", b.Size, b.Type, m.Name),
 				run: func(e *env) {
-					a, ok := calls["QOSQueryFlow"].prepare(e)
+					a, ok := calls[qwave.FuncQOSQueryFlow].prepare(e)
 					if !ok {
 						return
 					}
@@ -111,7 +111,7 @@ func boundaries() []testCase {
 			name: "QOSNotifyFlow/size-QOSNotifyAvailable-" + sc.suffix, fn: "QOSNotifyFlow", source: b.Source,
 			rule: fmt.Sprintf("with QOSNotifyAvailable, Buffer points to a %s and Size is its size (%d bytes)", b.Type, b.Size),
 			run: func(e *env) {
-				a, ok := calls["QOSNotifyFlow"].prepare(e)
+				a, ok := calls[qwave.FuncQOSNotifyFlow].prepare(e)
 				if !ok {
 					return
 				}

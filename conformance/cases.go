@@ -34,9 +34,9 @@ type callSpec struct {
 	verify  func(e *env, a args)
 }
 
-// calls holds a callSpec for each of the 11 functions.
-var calls = map[string]callSpec{
-	"QOSCreateHandle": {
+// calls holds a callSpec for each of the 11 functions, by qwave.FuncID.
+var calls = [qwave.NumFuncs]callSpec{
+	qwave.FuncQOSCreateHandle: {
 		prepare: func(e *env) (args, bool) {
 			return args{"Version": &qwave.QOS_VERSION{MajorVersion: 1}, "QOSHandle": new(qwave.Handle)}, true
 		},
@@ -52,14 +52,14 @@ var calls = map[string]callSpec{
 			e.closers = append(e.closers, func() { e.api.QOSCloseHandle(h) })
 		},
 	},
-	"QOSCloseHandle": {
+	qwave.FuncQOSCloseHandle: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			return args{"QOSHandle": h}, ok
 		},
 		invoke: func(api qwave.API, a args) error { return api.QOSCloseHandle(a["QOSHandle"].(qwave.Handle)) },
 	},
-	"QOSAddSocketToFlow": {
+	qwave.FuncQOSAddSocketToFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			s, ok := e.socket()
@@ -76,7 +76,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSRemoveSocketFromFlow": {
+	qwave.FuncQOSRemoveSocketFromFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			s, id, ok := e.flow(h, 0)
@@ -86,7 +86,7 @@ var calls = map[string]callSpec{
 			return api.QOSRemoveSocketFromFlow(a["QOSHandle"].(qwave.Handle), a["Socket"].(qwave.Socket), a["FlowId"].(qwave.QOS_FLOWID), a["Flags"].(uint32))
 		},
 	},
-	"QOSSetFlow": {
+	qwave.FuncQOSSetFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -99,7 +99,7 @@ var calls = map[string]callSpec{
 				a["Size"].(uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
 		},
 	},
-	"QOSQueryFlow": {
+	qwave.FuncQOSQueryFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -118,7 +118,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSNotifyFlow": {
+	qwave.FuncQOSNotifyFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -132,7 +132,7 @@ var calls = map[string]callSpec{
 				a["Size"].(*uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
 		},
 	},
-	"QOSCancel": {
+	qwave.FuncQOSCancel: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, _ := e.flow(h, 0)
@@ -150,7 +150,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSEnumerateFlows": {
+	qwave.FuncQOSEnumerateFlows: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -169,7 +169,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSStartTrackingClient": {
+	qwave.FuncQOSStartTrackingClient: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			return args{"QOSHandle": h, "DestAddr": e.peer(), "Flags": uint32(0)}, ok
@@ -178,7 +178,7 @@ var calls = map[string]callSpec{
 			return api.QOSStartTrackingClient(a["QOSHandle"].(qwave.Handle), a["DestAddr"].(*qwave.RawSockaddrAny), a["Flags"].(uint32))
 		},
 	},
-	"QOSStopTrackingClient": {
+	qwave.FuncQOSStopTrackingClient: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			if ok {
@@ -204,7 +204,13 @@ func callString(fn string, c *qwave.Contract, a args) string {
 // invoke calls fn with a, under the sentinel, and names the call.
 func (e *env) invoke(fn string, a args) observation {
 	c, _ := qwave.ContractOf(fn)
-	return e.do(callString(fn, c, a), func() error { return calls[fn].invoke(e.api, a) })
+	return e.do(callString(fn, c, a), func() error { return callOf(fn).invoke(e.api, a) })
+}
+
+// callOf returns the callSpec of the named function.
+func callOf(fn string) callSpec {
+	id, _ := qwave.FuncOf(fn)
+	return calls[id]
 }
 
 // mutation is one way of making a valid call invalid.
@@ -226,9 +232,9 @@ type mutation struct {
 // the contract constrains; then the scenarios.
 func cases(o *options) []testCase {
 	var out []testCase
-	for _, c := range qwave.Contracts() {
-		spec, ok := calls[c.Func]
-		if !ok {
+	for i, c := range qwave.Contracts() {
+		spec := calls[i]
+		if spec.invoke == nil {
 			continue // a function this suite does not know how to call
 		}
 		fn, page := c.Func, c.Page
@@ -274,8 +280,8 @@ func cases(o *options) []testCase {
 func injected(inject func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error) []testCase {
 	var out []testCase
 	for i, c := range qwave.Contracts() {
-		spec, ok := calls[c.Func]
-		if !ok {
+		spec := calls[i]
+		if spec.invoke == nil {
 			continue
 		}
 		id := qwave.FuncID(i)
@@ -646,7 +652,7 @@ func scenarios() []testCase {
 			name: fn + "/unknown-flow", fn: fn, source: "spec/qos2/nf-qos2-" + strings.ToLower(fn) + ".md#-returns",
 			rule: "a flow id the handle does not have fails with ERROR_NOT_FOUND",
 			run: func(e *env) {
-				spec := calls[fn]
+				spec := callOf(fn)
 				a, ok := spec.prepare(e)
 				if !ok {
 					return
