@@ -4,8 +4,13 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/winqos/winqos/conformance"
 )
 
 func TestWineMissingNamesTheInstall(t *testing.T) {
@@ -15,5 +20,49 @@ func TestWineMissingNamesTheInstall(t *testing.T) {
 	code, err := run([]string{"-wine", "-out", t.TempDir()}, &bytes.Buffer{}, &bytes.Buffer{})
 	if code == 0 || err == nil || !strings.Contains(err.Error(), "apt-get install -y --no-install-recommends wine64") {
 		t.Fatalf("run -wine without Wine = %d, %v; want a failure naming the apt-get line", code, err)
+	}
+}
+
+// TestWineStderrAttached feeds Wine's stderr, as qoslab.exe and its children
+// write it, through caseLines, and checks that the crashed case's report
+// then shows the line Wine printed for it.
+func TestWineStderrAttached(t *testing.T) {
+	out := t.TempDir()
+	crashed, _ := conformance.Describe("QOSCancel/QOSHandle-null")
+	crashed.Status, crashed.Observed, crashed.ExitCode = conformance.Crashed, "exit status 0x80000100", 0x80000100
+	passed, _ := conformance.Describe("QOSCreateHandle/version-0.0")
+	passed.Status = conformance.Pass
+	m := conformance.Machine{Name: "vm", Target: "qwave.dll", Wine: "8.0"}
+	var buf bytes.Buffer
+	if err := conformance.WriteJSONL(&buf, conformance.Report{Machine: &m, Results: []conformance.Result{crashed, passed}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "results.jsonl"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var passThrough bytes.Buffer
+	lines := &caseLines{out: &passThrough, byCase: map[string][]string{}}
+	const wine = "wine: Call from 000000007B013D7E to unimplemented function qwave.dll.QOSCancel, aborting"
+	io.WriteString(lines, caseMark+"QOSCancel/QOSHandle-null\n"+wine[:20])
+	io.WriteString(lines, wine[20:]+"\nqoslab: [10/81] QOSCancel/QOSHandle-null\n"+caseMark+"QOSCreateHandle/version-0.0\nwine: fixme:qwave:something\n")
+	lines.flush()
+	if strings.Contains(passThrough.String(), caseMark) || !strings.Contains(passThrough.String(), wine) {
+		t.Errorf("passed through:\n%s", passThrough.String())
+	}
+	if err := attachStderr(config{out: out, baseline: "auto", profile: "documented", peer: "192.0.2.1:5004"}, lines.byCase); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "unimplemented function qwave.dll.QOSCancel, aborting") {
+		t.Error("report.html lacks the crashed case's stderr")
+	}
+	if strings.Contains(string(page), "fixme:qwave:something") {
+		t.Error("a passing case's Wine output was attached")
+	}
+	if strings.Contains(string(page), "[10/81]") {
+		t.Error("qoslab's progress line was attached")
 	}
 }
