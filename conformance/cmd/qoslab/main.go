@@ -300,6 +300,7 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 // caseMarksEnv, when set, makes the parent write caseMark and the case name
 // to stderr before each case.
 const (
+	commitEnv    = "QOSLAB_COMMIT"
 	caseMarksEnv = "QOSLAB_CASE_MARKS"
 	caseMark     = "qoslab-case: "
 )
@@ -579,6 +580,9 @@ func thisMachine(c config) conformance.Machine {
 // commit is the VCS revision the binary was built from, or, for go run
 // (which stamps none), the checkout's HEAD.
 func commit() string {
+	if c := os.Getenv(commitEnv); c != "" {
+		return c // set by qoslab -wine, whose Windows binary cannot run git
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return gitHead()

@@ -68,7 +68,7 @@ func runUnderWine(c config, args []string, stderr io.Writer) (int, error) {
 		}
 	}
 	cmd := exec.Command(wineLoader, append([]string{exe, "-target", "dll"}, pass...)...)
-	cmd.Env = append(env, caseMarksEnv+"=1")
+	cmd.Env = append(env, caseMarksEnv+"=1", commitEnv+"="+commit())
 	cmd.Stdout = os.Stdout
 	lines := &caseLines{out: stderr, byCase: map[string][]string{}}
 	cmd.Stderr = lines
