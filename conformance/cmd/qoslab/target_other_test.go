@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,4 +66,64 @@ func TestWineStderrAttached(t *testing.T) {
 	if strings.Contains(string(page), "[10/81]") {
 		t.Error("qoslab's progress line was attached")
 	}
+}
+
+// machineIn checks that the three report files of a run name the machine:
+// the first line of results.jsonl, machine.* properties in junit.xml and the
+// machine table of report.html, each with every given value.
+func machineIn(t *testing.T, dir string, values ...string) {
+	t.Helper()
+	files := readAll(t, dir)
+	first, _, _ := strings.Cut(files["results.jsonl"], "\n")
+	if !strings.HasPrefix(first, `{"machine":`) {
+		t.Errorf("results.jsonl does not open with the machine: %.100s", first)
+	}
+	_, table, _ := strings.Cut(files["report.html"], `<table class="meta" id="machine">`)
+	table, _, _ = strings.Cut(table, "</table>")
+	for _, v := range values {
+		if !strings.Contains(first, v) {
+			t.Errorf("results.jsonl's machine lacks %q", v)
+		}
+		if !strings.Contains(files["junit.xml"], `property name="machine.`) || !strings.Contains(files["junit.xml"], `value="`+v) {
+			t.Errorf("junit.xml has no machine property with %q", v)
+		}
+		if !strings.Contains(table, v) {
+			t.Errorf("report.html's machine table lacks %q", v)
+		}
+	}
+}
+
+func TestMachineInModelRun(t *testing.T) {
+	out := t.TempDir()
+	if msg, err := exec.Command(buildQoslab(t), "-target", "model", "-profile", "windows", "-run", "^QOSCloseHandle/", "-out", out, "-q").CombinedOutput(); err != nil {
+		t.Fatalf("qoslab: %v\n%s", err, msg)
+	}
+	machineIn(t, out, "model", "windows", "192.0.2.1:5004")
+}
+
+// TestMachineInWineRun runs one case under Wine with qoslab -wine: the
+// reports must name Wine's version and identify qwave.dll.
+func TestMachineInWineRun(t *testing.T) {
+	if _, err := os.Stat(wineLoader); err != nil || testing.Short() {
+		t.Skip("needs Wine (apt-get install wine64) and no -short")
+	}
+	out := t.TempDir()
+	var stderr bytes.Buffer
+	code, err := run([]string{"-wine", "-run", "^QOSCreateHandle/version-2.0$", "-out", out, "-q"}, &bytes.Buffer{}, &stderr)
+	if code != 0 || err != nil {
+		t.Fatalf("qoslab -wine = %d, %v\n%s", code, err, stderr.String())
+	}
+	f, err := os.Open(filepath.Join(out, "results.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := conformance.ReadJSONL(f)
+	f.Close()
+	if err != nil || r.Machine == nil {
+		t.Fatalf("results.jsonl: %v, machine %v", err, r.Machine)
+	}
+	if r.Machine.Wine == "" || r.Machine.QwaveVersion == "" || r.Machine.Build == 0 {
+		t.Errorf("machine %+v lacks Wine's version, qwave.dll's version or the build", *r.Machine)
+	}
+	machineIn(t, out, r.Machine.Wine, r.Machine.QwaveVersion, r.Machine.Version)
 }
