@@ -37,9 +37,11 @@ import (
 type Model struct {
 	mu sync.Mutex
 
-	admin   bool
-	hosts   map[netip.Addr]Host
-	lastErr qwave.Errno
+	admin      bool
+	dscpPolicy bool
+	pitfalls   bool
+	hosts      map[netip.Addr]Host
+	lastErr    qwave.Errno
 
 	nextHandle qwave.Handle
 	nextFlow   qwave.QOS_FLOWID
@@ -50,6 +52,8 @@ type Model struct {
 	connected map[qwave.Socket]netip.AddrPort
 	pending   map[*qwave.Overlapped]*op
 	flows     int
+	sockInfo  map[qwave.Socket]sockInfo           // from DescribeSocket
+	waiters   map[*qwave.Overlapped]chan struct{} // from Done
 
 	faults [numFuncs]faults
 
@@ -67,8 +71,10 @@ var (
 )
 
 type config struct {
-	network Network
-	admin   bool
+	network    Network
+	admin      bool
+	dscpPolicy bool
+	pitfalls   bool
 }
 
 // Option configures a Model in New.
@@ -97,6 +103,8 @@ func New(opts ...Option) *Model {
 	}
 	m := &Model{
 		admin:      c.admin,
+		dscpPolicy: c.dscpPolicy,
+		pitfalls:   c.pitfalls,
 		nextHandle: firstHandle,
 		nextFlow:   1,
 		handles:    make(map[qwave.Handle]*handle),
@@ -112,6 +120,7 @@ func New(opts ...Option) *Model {
 type handle struct {
 	flows   map[qwave.QOS_FLOWID]*flow
 	clients map[netip.Addr]struct{} // tracked clients, nil until the first
+	stale   bool                    // Reinitialize ran: only QOSCloseHandle works
 }
 
 // flow is one flow of a handle.
@@ -281,6 +290,9 @@ func (m *Model) begin(id funcID, qosHandle qwave.Handle) (*handle, error) {
 	h := m.handles[qosHandle]
 	if h == nil {
 		return nil, m.fail(qwave.ERROR_INVALID_HANDLE)
+	}
+	if h.stale {
+		return nil, m.fail(qwave.ERROR_DEVICE_REINITIALIZATION_NEEDED)
 	}
 	return h, nil
 }

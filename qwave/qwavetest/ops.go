@@ -67,6 +67,7 @@ func (m *Model) start(p *op) error {
 // reads it back.
 func (m *Model) finish(p *op, code qwave.Errno, n uint32) {
 	delete(m.pending, p.o)
+	m.wake(p.o)
 	if p.prev != nil {
 		p.prev.next = p.next
 	} else {
@@ -298,7 +299,10 @@ func (m *Model) setFlow(f *flow, a setArgs, commit bool) qwave.Errno {
 	case qwave.QOSSetOutgoingDSCPValue:
 		// "The caller must belong to the Administrators group or the Network
 		// Configuration Operators group to use this operation."
-		if !m.admin {
+		switch {
+		case m.dscpPolicy:
+			return qwave.ERROR_ACCESS_DISABLED_BY_POLICY
+		case !m.admin:
 			return qwave.ERROR_ACCESS_DENIED
 		}
 		if commit {
