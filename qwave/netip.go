@@ -33,8 +33,10 @@ func (sa *RawSockaddrAny) SetAddrPort(ap netip.AddrPort) bool {
 		sa.Family = AF_INET6
 		b := ip.As16()
 		copy(sa.Data[6:22], b[:])
-		if scope, err := strconv.ParseUint(ip.Zone(), 10, 32); err == nil {
-			binary.LittleEndian.PutUint32(sa.Data[22:26], uint32(scope))
+		if zone := ip.Zone(); zone != "" {
+			if scope, err := strconv.ParseUint(zone, 10, 32); err == nil {
+				binary.LittleEndian.PutUint32(sa.Data[22:26], uint32(scope))
+			}
 		}
 	default:
 		*sa = RawSockaddrAny{}
