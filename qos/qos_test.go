@@ -68,6 +68,33 @@ func dialUDP(t testing.TB, network string, to *net.UDPConn) *net.UDPConn {
 	return conn
 }
 
+// connected returns a socket connected to 127.0.0.1: a UDP one, or a TCP
+// one where Go cannot open UDP sockets (Wine 8 rejects the
+// SIO_UDP_CONNRESET ioctl Go's net package makes).
+func connected(t testing.TB) syscall.Conn {
+	t.Helper()
+	if to, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}); err == nil {
+		t.Cleanup(func() { to.Close() })
+		return dialUDP(t, "udp4", to)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	conn, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	return conn.(*net.TCPConn)
+}
+
 func apply(t testing.TB, c *qos.Client, conn syscall.Conn, class qos.Class, opts ...qos.ApplyOption) *qos.Flow {
 	t.Helper()
 	f, err := c.Apply(conn, class, opts...)
@@ -288,8 +315,7 @@ func TestDSCPDenied(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, c := model(t, tc.opt)
-			to := peer(t, "udp4", "127.0.0.1:0")
-			conn := dialUDP(t, "udp4", to)
+			conn := connected(t)
 			_, err := c.Apply(conn, qos.Voice, qos.DSCP(46))
 			if !errors.Is(err, tc.kind) || !errors.Is(err, tc.code) {
 				t.Fatalf("Apply(DSCP 46) = %v; want %v and %v", err, tc.kind, tc.code.Name())
@@ -310,8 +336,7 @@ func TestDSCPDenied(t *testing.T) {
 
 func TestSetDSCP(t *testing.T) {
 	_, c := model(t)
-	to := peer(t, "udp4", "127.0.0.1:0")
-	f := apply(t, c, dialUDP(t, "udp4", to), qos.BestEffort, qos.DSCP(46))
+	f := apply(t, c, connected(t), qos.BestEffort, qos.DSCP(46))
 	if got := priority(t, f).DSCP; got != 46 {
 		t.Errorf("DSCP after DSCP(46) = %d", got)
 	}
@@ -328,8 +353,7 @@ func TestSetDSCP(t *testing.T) {
 
 func TestRateAndEstimates(t *testing.T) {
 	m, c := model(t)
-	to := peer(t, "udp4", "127.0.0.1:0")
-	f := apply(t, c, dialUDP(t, "udp4", to), qos.AudioVideo)
+	f := apply(t, c, connected(t), qos.AudioVideo)
 	if _, err := f.Rate(); !errors.Is(err, qos.ErrNotYet) || !errors.Is(err, qwave.ERROR_NO_DATA) {
 		t.Errorf("Rate() before SetRate = %v; want ErrNotYet (ERROR_NO_DATA)", err)
 	}
@@ -356,10 +380,9 @@ func TestRateAndEstimates(t *testing.T) {
 func TestCloseRemovesEveryFlow(t *testing.T) {
 	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
 	c := qos.New(m)
-	to := peer(t, "udp4", "127.0.0.1:0")
 	var flows []*qos.Flow
 	for range 3 {
-		flows = append(flows, apply(t, c, dialUDP(t, "udp4", to), qos.Voice))
+		flows = append(flows, apply(t, c, connected(t), qos.Voice))
 	}
 	if m.LiveFlows() != 3 {
 		t.Fatalf("LiveFlows() = %d; want 3", m.LiveFlows())
@@ -378,7 +401,7 @@ func TestCloseRemovesEveryFlow(t *testing.T) {
 			t.Errorf("Flow.Close after Client.Close: %v", err)
 		}
 	}
-	if _, err := c.Apply(dialUDP(t, "udp4", to), qos.Voice); !errors.Is(err, qos.ErrClosed) {
+	if _, err := c.Apply(connected(t), qos.Voice); !errors.Is(err, qos.ErrClosed) {
 		t.Errorf("Apply after Close = %v; want ErrClosed", err)
 	}
 }
@@ -387,8 +410,7 @@ func TestCloseRemovesEveryFlow(t *testing.T) {
 func TestUnavailable(t *testing.T) {
 	c := qos.New(qwavetest.Missing{})
 	defer c.Close()
-	to := peer(t, "udp4", "127.0.0.1:0")
-	_, err := c.Apply(dialUDP(t, "udp4", to), qos.Voice)
+	_, err := c.Apply(connected(t), qos.Voice)
 	if !errors.Is(err, qos.ErrUnavailable) {
 		t.Fatalf("Apply with qwave.dll missing = %v; want ErrUnavailable", err)
 	}
@@ -412,8 +434,7 @@ func TestCreateHandleFailures(t *testing.T) {
 		if err := m.Inject("QOSCreateHandle", tc.code, 1); err != nil {
 			t.Fatal(err)
 		}
-		to := peer(t, "udp4", "127.0.0.1:0")
-		_, err := c.Apply(dialUDP(t, "udp4", to), qos.Voice)
+		_, err := c.Apply(connected(t), qos.Voice)
 		if errors.Is(err, qos.ErrUnavailable) != tc.unavailable || !errors.Is(err, tc.code) {
 			t.Errorf("QOSCreateHandle failing with %s: Apply = %v; want ErrUnavailable %v", tc.code.Name(), err, tc.unavailable)
 		}
@@ -428,9 +449,8 @@ func TestReinitialization(t *testing.T) {
 	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
 	c := qos.New(m, qos.OnReinitialize(func(err error) { calls = append(calls, err) }))
 	defer c.Close()
-	to := peer(t, "udp4", "127.0.0.1:0")
-	f1 := apply(t, c, dialUDP(t, "udp4", to), qos.Voice, qos.DSCP(46))
-	f2 := apply(t, c, dialUDP(t, "udp4", to), qos.AudioVideo)
+	f1 := apply(t, c, connected(t), qos.Voice, qos.DSCP(46))
+	f2 := apply(t, c, connected(t), qos.AudioVideo)
 	if err := f2.SetRate(1_000_000, qos.ShapeOnly); err != nil {
 		t.Fatal(err)
 	}
@@ -482,10 +502,9 @@ func TestReinitialization(t *testing.T) {
 // Apply itself meets the reinitialisation and recovers.
 func TestReinitializationDuringApply(t *testing.T) {
 	m, c := model(t)
-	to := peer(t, "udp4", "127.0.0.1:0")
-	apply(t, c, dialUDP(t, "udp4", to), qos.Voice)
+	apply(t, c, connected(t), qos.Voice)
 	m.Reinitialize()
-	apply(t, c, dialUDP(t, "udp4", to), qos.Voice)
+	apply(t, c, connected(t), qos.Voice)
 	if m.LiveFlows() != 2 {
 		t.Errorf("LiveFlows() = %d; want 2", m.LiveFlows())
 	}
@@ -495,8 +514,7 @@ func TestReinitializationDuringApply(t *testing.T) {
 // nothing stays pending, no goroutine is left (TestMain checks).
 func TestWaitCancelled(t *testing.T) {
 	m, c := model(t)
-	to := peer(t, "udp4", "127.0.0.1:0")
-	f := apply(t, c, dialUDP(t, "udp4", to), qos.AudioVideo)
+	f := apply(t, c, connected(t), qos.AudioVideo)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.WaitCongested(ctx) }()
@@ -521,8 +539,7 @@ func TestWaitCancelled(t *testing.T) {
 
 func TestWaitCompletes(t *testing.T) {
 	m, c := model(t)
-	to := peer(t, "udp4", "127.0.0.1:0")
-	f := apply(t, c, dialUDP(t, "udp4", to), qos.AudioVideo)
+	f := apply(t, c, connected(t), qos.AudioVideo)
 	// Already true: returns at once.
 	if got, err := f.WaitAvailable(context.Background(), 1_000_000); err != nil || got != 800_000_000 {
 		t.Fatalf("WaitAvailable(1 Mbit/s) = %d, %v; want 800000000", got, err)
@@ -677,7 +694,7 @@ func TestDialerControl(t *testing.T) {
 	}
 }
 
-func TestOpenOutsideWindows(t *testing.T) {
+func TestOpenFailsOrWorks(t *testing.T) {
 	c, err := qos.Open()
 	if err == nil {
 		c.Close()
