@@ -2,7 +2,9 @@ package qos
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
+	"sync"
 	"syscall"
 
 	"github.com/winqos/winqos/qwave"
@@ -61,22 +63,68 @@ func (c *Client) Apply(conn syscall.Conn, class Class, opts ...ApplyOption) (*Fl
 	if err != nil {
 		return nil, fmt.Errorf("qos: %w", err)
 	}
-	return c.applyRaw(rc, "", class, opts)
+	var known sockState
+	if nc, ok := conn.(interface {
+		LocalAddr() net.Addr
+		RemoteAddr() net.Addr
+	}); ok {
+		// net's own record of the addresses spares two system calls.
+		known.local, known.peer = addrPortOf(nc.LocalAddr()), addrPortOf(nc.RemoteAddr())
+	}
+	return c.applyRaw(rc, "", known, class, opts)
 }
 
-// applyRaw applies class to the socket of rc; network ("tcp4", "udp6"...) is
-// known in a Control hook, "" otherwise.
-func (c *Client) applyRaw(rc syscall.RawConn, network string, class Class, opts []ApplyOption) (*Flow, error) {
-	cfg := applyConfig{dscp: -1}
-	for _, o := range opts {
-		o(&cfg)
+// addrPortOf returns a *net.UDPAddr's or *net.TCPAddr's address, or an
+// invalid one.
+func addrPortOf(a net.Addr) netip.AddrPort {
+	switch a := a.(type) {
+	case *net.UDPAddr:
+		if a != nil {
+			return a.AddrPort()
+		}
+	case *net.TCPAddr:
+		if a != nil {
+			return a.AddrPort()
+		}
 	}
+	return netip.AddrPort{}
+}
+
+// applyCall is one Apply's arguments and results, pooled together with its
+// Control function so that an Apply allocates no closure.
+type applyCall struct {
+	c       *Client
+	network string
+	known   sockState
+	class   Class
+	cfg     applyConfig
+	f       *Flow
+	err     error
+	control func(fd uintptr)
+}
+
+var applyCalls = sync.Pool{New: func() any {
+	a := new(applyCall)
+	a.control = func(fd uintptr) { a.f, a.err = a.c.applyFD(fd, a) }
+	return a
+}}
+
+// applyRaw applies class to the socket of rc. network ("tcp4", "udp6"...)
+// is known in a Control hook, "" otherwise; known holds the addresses
+// net.Conn knows, if any.
+func (c *Client) applyRaw(rc syscall.RawConn, network string, known sockState, class Class, opts []ApplyOption) (*Flow, error) {
 	if !class.valid() {
 		return nil, fmt.Errorf("qos: %v is not a traffic class", class)
 	}
-	var f *Flow
-	var ferr error
-	err := rc.Control(func(fd uintptr) { f, ferr = c.applyFD(fd, network, class, &cfg) })
+	a := applyCalls.Get().(*applyCall)
+	a.c, a.network, a.known, a.class, a.cfg = c, network, known, class, applyConfig{dscp: -1}
+	for _, o := range opts {
+		o(&a.cfg)
+	}
+	err := rc.Control(a.control)
+	f, ferr := a.f, a.err
+	a.c, a.f, a.err = nil, nil, nil
+	applyCalls.Put(a)
 	if err != nil {
 		return nil, fmt.Errorf("qos: %w", err)
 	}
@@ -84,8 +132,9 @@ func (c *Client) applyRaw(rc syscall.RawConn, network string, class Class, opts 
 }
 
 // applyFD decides how to add socket fd and adds it.
-func (c *Client) applyFD(fd uintptr, network string, class Class, cfg *applyConfig) (*Flow, error) {
-	st, err := inspect(fd, network)
+func (c *Client) applyFD(fd uintptr, a *applyCall) (*Flow, error) {
+	cfg, class := &a.cfg, a.class
+	st, err := inspect(fd, a.network, a.known)
 	if err != nil {
 		return nil, fmt.Errorf("qos: reading the socket: %w", err)
 	}

@@ -20,7 +20,7 @@ func (c *Client) Control(class Class, opts ...ApplyOption) func(network, address
 		if ap, err := netip.ParseAddrPort(address); err == nil && !ap.Addr().IsUnspecified() && ap.Port() != 0 {
 			all = append([]ApplyOption{Destination(ap)}, opts...)
 		}
-		if _, err := c.applyRaw(rc, network, class, all); err != nil {
+		if _, err := c.applyRaw(rc, network, sockState{}, class, all); err != nil {
 			return fmt.Errorf("qos: applying %v to %s %s: %w", class, network, address, err)
 		}
 		return nil

@@ -9,6 +9,6 @@ import (
 
 var errNoSockets = errors.New("qos: cannot read sockets on this platform")
 
-func inspect(uintptr, string) (sockState, error) { return sockState{}, errNoSockets }
+func inspect(uintptr, string, sockState) (sockState, error) { return sockState{}, errNoSockets }
 
 func connect(uintptr, netip.AddrPort) error { return errNoSockets }

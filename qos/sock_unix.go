@@ -8,16 +8,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// inspect reads a socket's addresses, type and IPV6_V6ONLY.
-func inspect(fd uintptr, network string) (sockState, error) {
-	var s sockState
-	sa, err := unix.Getsockname(int(fd))
-	if err != nil {
-		return s, err
-	}
-	s.local = addrPort(sa)
-	if pa, err := unix.Getpeername(int(fd)); err == nil {
-		s.peer = addrPort(pa)
+// inspect reads a socket's addresses (unless known has them), type and
+// IPV6_V6ONLY.
+func inspect(fd uintptr, network string, known sockState) (sockState, error) {
+	s := known
+	if !s.local.IsValid() {
+		sa, err := unix.Getsockname(int(fd))
+		if err != nil {
+			return s, err
+		}
+		s.local = addrPort(sa)
+		if pa, err := unix.Getpeername(int(fd)); err == nil {
+			s.peer = addrPort(pa)
+		}
 	}
 	if typ, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TYPE); err == nil {
 		s.stream = typ == unix.SOCK_STREAM

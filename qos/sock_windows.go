@@ -15,14 +15,16 @@ const (
 // inspect reads a socket's addresses, type and IPV6_V6ONLY. A socket not
 // bound yet (a Dialer's Control hook) has no local address; network tells
 // its family then.
-func inspect(fd uintptr, network string) (sockState, error) {
-	var s sockState
+func inspect(fd uintptr, network string, known sockState) (sockState, error) {
+	s := known
 	h := windows.Handle(fd)
-	if sa, err := windows.Getsockname(h); err == nil {
-		s.local = addrPort(sa)
-	}
-	if pa, err := windows.Getpeername(h); err == nil {
-		s.peer = addrPort(pa)
+	if !s.local.IsValid() {
+		if sa, err := windows.Getsockname(h); err == nil {
+			s.local = addrPort(sa)
+		}
+		if pa, err := windows.Getpeername(h); err == nil {
+			s.peer = addrPort(pa)
+		}
 	}
 	typ, err := windows.GetsockoptInt(h, windows.SOL_SOCKET, soType)
 	if err != nil {
