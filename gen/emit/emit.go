@@ -45,6 +45,7 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"zapi.go":            g.api(),
 		"zqwave_windows.go":  g.stubs(),
 		"zerrors_windows.go": g.drift(),
+		"zqwave_other.go":    g.others(),
 	}
 	out := map[string][]byte{}
 	for _, name := range sortedKeys(files) {
