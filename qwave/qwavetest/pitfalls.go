@@ -134,7 +134,7 @@ type Missing struct{}
 var _ qwave.API = Missing{}
 
 // errModNotFound is the loader's error on Windows for a missing DLL.
-var errModNotFound = errors.New("The specified module could not be found.")
+var errModNotFound = errors.New("the specified module could not be found")
 
 func missing(fn string) error { return &qwave.UnavailableError{Proc: fn, Err: errModNotFound} }
 
