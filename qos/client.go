@@ -62,17 +62,25 @@ func New(api qwave.API, opts ...Option) *Client {
 	c := &Client{api: api, flows: make(map[qwave.Socket]*Flow)}
 	c.describe, _ = api.(describer)
 	c.waiter, _ = api.(waiter)
+	if api == nil {
+		c.waiter = nil
+	}
 	for _, o := range opts {
 		o(c)
 	}
 	return c
 }
 
+var errNilAPI = errors.New("qos.New was given a nil qwave.API")
+
 // version is the only QOS_VERSION qWAVE accepts.
 var version = qwave.QOS_VERSION{MajorVersion: 1, MinorVersion: 0}
 
 // create creates the handle; c.mu is held for writing.
 func (c *Client) create() error {
+	if c.api == nil {
+		return &unavailableError{err: errNilAPI, hint: "pass qwave.Native{} or a model to qos.New"}
+	}
 	var h qwave.Handle
 	v := version
 	if err := c.api.QOSCreateHandle(&v, &h); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -702,5 +703,29 @@ func TestOpenFailsOrWorks(t *testing.T) {
 	}
 	if !errors.Is(err, qos.ErrUnavailable) {
 		t.Errorf("Open() = %v; want ErrUnavailable", err)
+	}
+}
+
+// Bad input is an error, never a panic.
+func TestBadInput(t *testing.T) {
+	_, c := model(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if _, err := c.Apply(r, qos.Voice); err == nil {
+		t.Error("Apply(pipe) succeeded")
+	}
+	if _, err := c.Apply(connected(t), qos.Class(6)); err == nil {
+		t.Error("Apply(Class(6)) succeeded")
+	}
+	nilAPI := qos.New(nil)
+	if _, err := nilAPI.Apply(connected(t), qos.Voice); !errors.Is(err, qos.ErrUnavailable) {
+		t.Errorf("Apply with a nil API = %v; want ErrUnavailable", err)
+	}
+	if err := nilAPI.Close(); err != nil {
+		t.Errorf("Close with a nil API = %v", err)
 	}
 }
