@@ -28,6 +28,20 @@ func exampleModel(opts ...qwavetest.Option) *qwavetest.Model {
 	return qwavetest.New(append([]qwavetest.Option{qwavetest.WithNetwork(n), qwavetest.WithWindowsPitfalls()}, opts...)...)
 }
 
+// exampleConn returns a UDP socket connected to a local peer, and a function
+// closing both.
+func exampleConn() (*net.UDPConn, func()) {
+	peer, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		panic(err)
+	}
+	conn, err := net.DialUDP("udp4", nil, peer.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		panic(err)
+	}
+	return conn, func() { conn.Close(); peer.Close() }
+}
+
 // Mark a UDP connection as voice. On Windows, qos.Open() gives a Client over
 // qwave.dll; here the reference model stands in, with a real socket.
 func ExampleClient_Apply() {
@@ -73,10 +87,8 @@ func ExampleDestination() {
 func ExampleDSCP() {
 	c := qos.New(exampleModel(qwavetest.WithAdmin(false)))
 	defer c.Close()
-	peer, _ := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	defer peer.Close()
-	conn, _ := net.DialUDP("udp4", nil, peer.LocalAddr().(*net.UDPAddr))
-	defer conn.Close()
+	conn, done := exampleConn()
+	defer done()
 
 	_, err := c.Apply(conn, qos.Voice, qos.DSCP(46))
 	fmt.Println(errors.Is(err, qos.ErrNeedsAdmin), errors.Is(err, qwave.ERROR_ACCESS_DENIED))
@@ -94,10 +106,8 @@ func ExampleDSCP() {
 func ExampleFlow_Estimates() {
 	c := qos.New(exampleModel())
 	defer c.Close()
-	peer, _ := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	defer peer.Close()
-	conn, _ := net.DialUDP("udp4", nil, peer.LocalAddr().(*net.UDPAddr))
-	defer conn.Close()
+	conn, done := exampleConn()
+	defer done()
 
 	flow, _ := c.Apply(conn, qos.AudioVideo)
 	defer flow.Close()
@@ -120,10 +130,8 @@ func ExampleFlow_Estimates() {
 func ExampleFlow_WaitCongested() {
 	c := qos.New(exampleModel())
 	defer c.Close()
-	peer, _ := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	defer peer.Close()
-	conn, _ := net.DialUDP("udp4", nil, peer.LocalAddr().(*net.UDPAddr))
-	defer conn.Close()
+	conn, done := exampleConn()
+	defer done()
 	flow, _ := c.Apply(conn, qos.AudioVideo)
 	defer flow.Close()
 
@@ -141,10 +149,8 @@ func ExampleOnReinitialize() {
 	m := exampleModel()
 	c := qos.New(m, qos.OnReinitialize(func(err error) { fmt.Println("reinitialized:", err) }))
 	defer c.Close()
-	peer, _ := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	defer peer.Close()
-	conn, _ := net.DialUDP("udp4", nil, peer.LocalAddr().(*net.UDPAddr))
-	defer conn.Close()
+	conn, done := exampleConn()
+	defer done()
 	flow, _ := c.Apply(conn, qos.Voice, qos.DSCP(46))
 	defer flow.Close()
 
