@@ -25,7 +25,7 @@ func exampleModel(opts ...qwavetest.Option) *qwavetest.Model {
 	n := qwavetest.Network{Hosts: map[netip.Addr]qwavetest.Host{
 		netip.MustParseAddr("127.0.0.1"): {BottleneckBandwidth: 100_000_000, AvailableBandwidth: 80_000_000, RTT: 1000},
 	}}
-	return qwavetest.New(append([]qwavetest.Option{qwavetest.WithNetwork(n), qwavetest.WithWindowsPitfalls()}, opts...)...)
+	return qwavetest.New(append([]qwavetest.Option{qwavetest.WithNetwork(n), qwavetest.WithProfile(qwave.ProfileWindows)}, opts...)...)
 }
 
 // exampleConn returns a UDP socket connected to a local peer, and a function

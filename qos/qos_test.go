@@ -33,7 +33,7 @@ func loopback() qwavetest.Network {
 // observed to, and a Client over it, closed when the test ends.
 func model(t testing.TB, opts ...qwavetest.Option) (*qwavetest.Model, *qos.Client) {
 	t.Helper()
-	m := qwavetest.New(append([]qwavetest.Option{qwavetest.WithNetwork(loopback()), qwavetest.WithWindowsPitfalls()}, opts...)...)
+	m := qwavetest.New(append([]qwavetest.Option{qwavetest.WithNetwork(loopback()), qwavetest.WithProfile(qwave.ProfileWindows)}, opts...)...)
 	c := qos.New(m)
 	t.Cleanup(func() {
 		if err := c.Close(); err != nil {

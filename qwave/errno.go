@@ -54,14 +54,15 @@ func (e Errno) As(target any) bool {
 	return ok
 }
 
-// Name is the code's ERROR_ name, or "" for an unknown code: the name of
-// every code a qWAVE function documents, and of any other code in
-// errorName's table.
+// Name is the code's ERROR_ name, or "" for a code winerror.h does not
+// name: the documented name of a code a qWAVE function documents, else the
+// name ErrorName finds.
 func (e Errno) Name() string {
 	if name, _ := errnoDoc(e); name != "" {
 		return name
 	}
-	return errorName(e)
+	name, _ := ErrorName(e)
+	return name
 }
 
 // ErrNoLastError is returned when a function reports failure (FALSE) but

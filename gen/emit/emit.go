@@ -18,6 +18,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/winqos/winqos/gen/model"
+	"github.com/winqos/winqos/gen/winerror"
 )
 
 // Options controls generation.
@@ -26,6 +27,9 @@ type Options struct {
 	Command string
 	// Package is the generated package's name; "qwave" when empty.
 	Package string
+	// WinError, when not empty, is the complete Win32 code table
+	// (spec/winerror.txt), emitted as zwinerror.go.
+	WinError []winerror.Code
 }
 
 // GeneratedRe matches the standard header of generated Go files.
@@ -46,6 +50,9 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"zqwave_windows.go":  g.stubs(),
 		"zerrors_windows.go": g.drift(),
 		"zqwave_other.go":    g.others(),
+	}
+	if len(opts.WinError) > 0 {
+		files["zwinerror.go"] = g.winerrorFile()
 	}
 	out := map[string][]byte{}
 	for _, name := range sortedKeys(files) {

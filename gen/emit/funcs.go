@@ -47,6 +47,7 @@ func (g *gen) contracts() *jen.File {
 			})
 		}
 	})
+	g.facts(f)
 	return f
 }
 

@@ -28,6 +28,9 @@ type Model struct {
 	Typedefs   []Typedef  `json:"typedefs"`
 	Constants  []Constant `json:"constants"`
 	ErrorCodes []Constant `json:"errorCodes"`
+	// Observed is what real Windows does (observed.yaml), sorted by
+	// function and case.
+	Observed []Observed `json:"observed,omitempty"`
 }
 
 // Function is one exported DLL function.
@@ -124,7 +127,14 @@ func LoadDir(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Build(pages)
+	m, err := Build(pages)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.loadObserved(dir); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // ParseDir parses every *.md page in dir in name order; errors of all pages

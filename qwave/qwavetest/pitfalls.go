@@ -20,17 +20,6 @@ type sockInfo struct {
 	dualStack bool
 }
 
-// WithWindowsPitfalls makes QOSAddSocketToFlow answer as Windows is observed
-// to where the page is silent, for sockets described with DescribeSocket:
-// a DestAddr whose family differs from the socket's, and an IPv4 DestAddr on
-// a dual-stack socket (AF_INET6 with IPV6_V6ONLY off), fail with
-// ERROR_INVALID_PARAMETER. Source: Chromium's net/socket/udp_socket_win.cc
-// and Mumble's and Sunshine's qWAVE code work around exactly this by
-// connecting the socket and passing no DestAddr, which the Model accepts.
-// An IPv4-mapped IPv6 DestAddr fails with ERROR_INVALID_PARAMETER in every
-// Model, as the page documents ("mixed IPv4/IPv6 address").
-func WithWindowsPitfalls() Option { return func(c *config) { c.pitfalls = true } }
-
 // WithDSCPPolicy says that a Group Policy (a QoS policy that owns DSCP
 // marking) blocks QOSSetOutgoingDSCPValue: QOSSetFlow with that operation
 // fails with ERROR_ACCESS_DISABLED_BY_POLICY ("Policy currently configured
@@ -59,11 +48,19 @@ func (m *Model) DescribeSocket(s qwave.Socket, local, peer netip.AddrPort, dualS
 	}
 }
 
-// pitfall returns the code WithWindowsPitfalls makes QOSAddSocketToFlow fail
-// with for a DestAddr on socket s, or 0.
+// pitfall returns the code QOSAddSocketToFlow fails with under
+// qwave.ProfileWindows for a DestAddr on a socket described with
+// DescribeSocket, where the page is silent, or 0: a DestAddr whose family
+// differs from the socket's, and an IPv4 DestAddr on a dual-stack socket
+// (AF_INET6 with IPV6_V6ONLY off), fail with ERROR_INVALID_PARAMETER.
+// Source: Chromium's net/socket/udp_socket_win.cc, Mumble and Sunshine work
+// around exactly this by connecting the socket and passing no DestAddr,
+// which the Model accepts. An IPv4-mapped IPv6 DestAddr fails with
+// ERROR_INVALID_PARAMETER under every profile, as the page documents ("mixed
+// IPv4/IPv6 address").
 func (m *Model) pitfall(s qwave.Socket, destAddr *qwave.RawSockaddrAny) qwave.Errno {
 	info, ok := m.sockInfo[s]
-	if !m.pitfalls || !ok || destAddr == nil {
+	if m.profile != qwave.ProfileWindows || !ok || destAddr == nil {
 		return 0
 	}
 	is6 := info.local.Addr().Is6()

@@ -10,7 +10,7 @@ import (
 )
 
 // The Windows pitfalls of QOSAddSocketToFlow, for described sockets, with
-// and without WithWindowsPitfalls.
+// and under qwave.ProfileDocumented.
 func TestWindowsPitfalls(t *testing.T) {
 	v4 := netip.AddrPortFrom(OnLinkIPv4, 5004)
 	v6 := netip.AddrPortFrom(OnLinkIPv6, 5004)
@@ -24,7 +24,7 @@ func TestWindowsPitfalls(t *testing.T) {
 		name       string
 		sock       sock
 		dest       *qwave.RawSockaddrAny
-		documented qwave.Errno // without WithWindowsPitfalls
+		documented qwave.Errno // under qwave.ProfileDocumented
 		windows    qwave.Errno // with
 	}{
 		{"dual-stack, IPv4 DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(v4), 0, qwave.ERROR_INVALID_PARAMETER},
@@ -38,7 +38,7 @@ func TestWindowsPitfalls(t *testing.T) {
 		for _, pitfalls := range []bool{false, true} {
 			want, opts := tc.documented, []Option(nil)
 			if pitfalls {
-				want, opts = tc.windows, []Option{WithWindowsPitfalls()}
+				want, opts = tc.windows, []Option{WithProfile(qwave.ProfileWindows)}
 			}
 			m := New(opts...)
 			var h qwave.Handle
@@ -48,7 +48,7 @@ func TestWindowsPitfalls(t *testing.T) {
 			m.SetLastError(sentinel)
 			err := m.QOSAddSocketToFlow(h, freeSocket, tc.dest, qwave.QOSTrafficTypeVoice, 0, &id)
 			if got := checkCall(t, m, "QOSAddSocketToFlow", err); got != want {
-				t.Errorf("%s (pitfalls %v): QOSAddSocketToFlow = %s; want %s", tc.name, pitfalls, name(got), name(want))
+				t.Errorf("%s (Windows profile %v): QOSAddSocketToFlow = %s; want %s", tc.name, pitfalls, name(got), name(want))
 			}
 		}
 	}

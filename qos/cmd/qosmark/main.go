@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/winqos/winqos/qos"
+	"github.com/winqos/winqos/qwave"
 	"github.com/winqos/winqos/qwave/qwavetest"
 )
 
@@ -81,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var c *qos.Client
 	if *useModel {
 		n := qwavetest.Network{Hosts: map[netip.Addr]qwavetest.Host{dest.Addr(): {BottleneckBandwidth: 1_000_000_000, AvailableBandwidth: 800_000_000, RTT: 1000}}}
-		c = qos.New(qwavetest.New(qwavetest.WithNetwork(n), qwavetest.WithWindowsPitfalls()))
+		c = qos.New(qwavetest.New(qwavetest.WithNetwork(n), qwavetest.WithProfile(qwave.ProfileWindows)))
 	} else if c, err = qos.Open(); err != nil {
 		fmt.Fprintf(stderr, "qosmark: %v\n", err)
 		return 1
