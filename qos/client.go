@@ -62,9 +62,6 @@ func New(api qwave.API, opts ...Option) *Client {
 	c := &Client{api: api, flows: make(map[qwave.Socket]*Flow)}
 	c.describe, _ = api.(describer)
 	c.waiter, _ = api.(waiter)
-	if api == nil {
-		c.waiter = nil
-	}
 	for _, o := range opts {
 		o(c)
 	}

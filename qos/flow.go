@@ -215,7 +215,10 @@ func (f *Flow) Estimates(fresh bool) (Estimates, error) {
 
 // WaitCongested returns when the flow's path is congested
 // (QOSNotifyCongested), or when ctx ends: then the request is cancelled
-// (QOSCancel) and ctx's error returned.
+// (QOSCancel) and ctx's error returned. A wait whose flow goes away (Close,
+// Client.Close, a reinitialisation) ends with ERROR_OPERATION_ABORTED.
+// Non-adaptive flows and off-link hosts have no notifications
+// (ERROR_NOT_SUPPORTED).
 func (f *Flow) WaitCongested(ctx context.Context) error {
 	_, err := f.notify(ctx, qwave.QOSNotifyCongested, 0)
 	return err

@@ -729,3 +729,24 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("Close with a nil API = %v", err)
 	}
 }
+
+// The classes are the traffic types by value: type 2 is ExcellentEffort,
+// not AudioVideo, as some wrappers have it.
+func TestClassValues(t *testing.T) {
+	for c, want := range map[qos.Class]qwave.QOS_TRAFFIC_TYPE{
+		qos.BestEffort: 0, qos.Background: 1, qos.ExcellentEffort: 2,
+		qos.AudioVideo: 3, qos.Voice: 4, qos.Control: 5,
+	} {
+		if c.TrafficType() != want {
+			t.Errorf("%v is traffic type %d; want %d", c, c.TrafficType(), want)
+		}
+	}
+	for dscp, want := range map[uint8]qos.Class{0: qos.BestEffort, 3: qos.BestEffort, 4: qos.BestEffort, 5: qos.Background, 24: qos.Background, 25: qos.AudioVideo, 46: qos.AudioVideo, 48: qos.AudioVideo, 49: qos.Voice, 200: qos.Voice} {
+		if got := qos.ClassOf(dscp); got != want {
+			t.Errorf("ClassOf(%d) = %v; want %v", dscp, got, want)
+		}
+	}
+	if s := qos.Class(9).String(); s != "Class(9)" {
+		t.Errorf("Class(9).String() = %q", s)
+	}
+}
