@@ -750,3 +750,21 @@ func TestClassValues(t *testing.T) {
 		t.Errorf("Class(9).String() = %q", s)
 	}
 }
+
+// Pitfall: a flow must be removed before its socket closes. Flow.Close
+// removes the flow by its id (QOSRemoveSocketFromFlow with no socket), so a
+// flow whose connection closed first still goes; and a new socket that gets
+// the same descriptor can be marked again.
+func TestFlowOutlivesItsSocket(t *testing.T) {
+	m, c := model(t)
+	conn := connected(t).(net.Conn)
+	f := apply(t, c, conn.(syscall.Conn), qos.Voice)
+	conn.Close()
+	if err := f.Close(); err != nil {
+		t.Fatalf("Flow.Close after its connection closed: %v", err)
+	}
+	if m.LiveFlows() != 0 || c.Flows() != 0 {
+		t.Errorf("%d model flows, %d client flows left", m.LiveFlows(), c.Flows())
+	}
+	apply(t, c, connected(t), qos.Voice)
+}
