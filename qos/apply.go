@@ -237,22 +237,23 @@ func (c *Client) add(h qwave.Handle, f *Flow) error {
 }
 
 // restore adds f again after reinitialisation, with its DSCP value and
-// rate; c.mu is held for writing.
+// rate; c.mu is held for writing. A flow that cannot get its settings back
+// is removed again, so nothing is left half restored.
 func (c *Client) restore(f *Flow) error {
 	if err := c.add(c.h, f); err != nil {
 		return err
 	}
+	var err error
 	if f.dscp >= 0 {
 		f.u32 = uint32(f.dscp)
-		if err := c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingDSCPValue, 4, unsafePointer(&f.u32), 0, nil); err != nil {
-			return wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", err)
-		}
+		err = wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingDSCPValue, 4, unsafePointer(&f.u32), 0, nil))
 	}
-	if f.rateSet {
+	if err == nil && f.rateSet {
 		f.rateBuf = f.rate
-		if err := c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingRate, sizeofRate, unsafePointer(&f.rateBuf), 0, nil); err != nil {
-			return wrap("QOSSetFlow(QOSSetOutgoingRate)", err)
-		}
+		err = wrap("QOSSetFlow(QOSSetOutgoingRate)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingRate, sizeofRate, unsafePointer(&f.rateBuf), 0, nil))
 	}
-	return nil
+	if err != nil {
+		_ = c.api.QOSRemoveSocketFromFlow(c.h, 0, f.id, 0)
+	}
+	return err
 }

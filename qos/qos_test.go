@@ -768,3 +768,26 @@ func TestFlowOutlivesItsSocket(t *testing.T) {
 	}
 	apply(t, c, connected(t), qos.Voice)
 }
+
+// A flow whose DSCP value cannot be set again after a reinitialisation is
+// removed, not left marked differently from what the caller asked.
+func TestReinitializationRestoreFails(t *testing.T) {
+	var got []error
+	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
+	c := qos.New(m, qos.OnReinitialize(func(err error) { got = append(got, err) }))
+	defer c.Close()
+	f := apply(t, c, connected(t), qos.Voice, qos.DSCP(46))
+	m.Reinitialize()
+	if err := m.Inject("QOSSetFlow", qwave.ERROR_NO_SYSTEM_RESOURCES, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Priority(); !errors.Is(err, qos.ErrClosed) {
+		t.Errorf("Priority of the flow that could not be restored = %v; want ErrClosed", err)
+	}
+	if len(got) != 1 || !errors.Is(got[0], qwave.ERROR_NO_SYSTEM_RESOURCES) {
+		t.Errorf("OnReinitialize got %v; want ERROR_NO_SYSTEM_RESOURCES", got)
+	}
+	if m.LiveFlows() != 0 {
+		t.Errorf("%d flows left half restored", m.LiveFlows())
+	}
+}
