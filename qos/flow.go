@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"runtime"
 	"sync"
@@ -42,6 +43,8 @@ type Flow struct {
 	prio    qwave.QOS_PACKET_PRIORITY
 	u64     uint64
 }
+
+var _ io.Closer = (*Flow)(nil)
 
 const sizeofRate = uint32(unsafe.Sizeof(qwave.QOS_FLOWRATE_OUTGOING{}))
 
