@@ -49,6 +49,7 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"zapi.go":            g.api(),
 		"zqwave_windows.go":  g.stubs(),
 		"zerrors_windows.go": g.drift(),
+		"zqwave_other.go":    g.others(),
 	}
 	if len(opts.WinError) > 0 {
 		files["zwinerror.go"] = g.winerrorFile()
