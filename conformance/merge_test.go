@@ -128,6 +128,9 @@ func TestMerge(t *testing.T) {
 	if n := len(findAll(funcs, hasAttr("data-func"))); n != 11 {
 		t.Errorf("summary of %d functions; want 11", n)
 	}
+	if len(findAll(doc, byTag("script"))) != 1 || len(findAll(one(t, doc, "filter forms", byAttr("id", "filters")), byTag("select"))) != 3 {
+		t.Error("the page lacks its filters by status, verdict and function")
+	}
 	if !strings.Contains(text(one(t, doc, "problem lists", byAttr("id", "problems"))), "line 22: ") {
 		t.Error("the page does not report the broken line")
 	}

@@ -34,7 +34,7 @@ var wineLoader = "/usr/lib/wine/wine64"
 // conformance/wine/prepare.sh.
 func runUnderWine(c config, args []string, stderr io.Writer) (int, error) {
 	if _, err := os.Stat(wineLoader); err != nil {
-		return 2, fmt.Errorf("Wine is not installed (%v): apt-get install -y --no-install-recommends wine64 binutils-mingw-w64-x86-64", err)
+		return 2, fmt.Errorf("no Wine installation (%v): apt-get install -y --no-install-recommends wine64 binutils-mingw-w64-x86-64", err)
 	}
 	root, err := moduleRoot()
 	if err != nil {
