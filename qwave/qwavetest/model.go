@@ -14,7 +14,9 @@
 //
 // Every method returns nil on success and leaves the last error as it was; on
 // failure it sets the last error (GetLastError) and returns the code as a
-// pre-boxed qwave.Errno, always one that the function's page documents.
+// pre-boxed qwave.Errno, always one that the function's page documents, or,
+// with WithProfile(qwave.ProfileWindows), the one qwave.Facts record real
+// Windows returning where it differs from the page.
 //
 // Where a page is silent or contradicts itself, the choice made is written
 // next to the code that makes it, marked "documentation gap" or
