@@ -791,3 +791,22 @@ func TestReinitializationRestoreFails(t *testing.T) {
 		t.Errorf("%d flows left half restored", m.LiveFlows())
 	}
 }
+
+// Applying twice replaces the flow, so a descriptor that a closed socket
+// left with a live flow (a Control hook's connection closed without its
+// Flow) can be marked again.
+func TestApplyReplaces(t *testing.T) {
+	m, c := model(t)
+	conn := connected(t)
+	old := apply(t, c, conn, qos.Voice)
+	f := apply(t, c, conn, qos.Background)
+	if _, err := old.Priority(); !errors.Is(err, qos.ErrClosed) {
+		t.Errorf("the replaced flow: Priority = %v; want ErrClosed", err)
+	}
+	if c.Flows() != 1 || m.LiveFlows() != 1 || c.FlowOf(conn) != f {
+		t.Errorf("Flows() = %d, LiveFlows() = %d, FlowOf is the new flow %v; want 1, 1, true", c.Flows(), m.LiveFlows(), c.FlowOf(conn) == f)
+	}
+	if err := old.Close(); err != nil || m.LiveFlows() != 1 {
+		t.Errorf("closing the replaced flow: %v, %d flows left; want nil, 1", err, m.LiveFlows())
+	}
+}
