@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -808,5 +809,27 @@ func TestApplyReplaces(t *testing.T) {
 	}
 	if err := old.Close(); err != nil || m.LiveFlows() != 1 {
 		t.Errorf("closing the replaced flow: %v, %d flows left; want nil, 1", err, m.LiveFlows())
+	}
+}
+
+// noDone is the model with its Done method shadowed: outside Windows qos
+// cannot wait for such an API, and says so before starting anything.
+type noDone struct{ *qwavetest.Model }
+
+func (noDone) Done() {}
+
+func TestWaitWithoutDone(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("on Windows qos waits on the OVERLAPPED's event")
+	}
+	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
+	c := qos.New(noDone{m})
+	defer c.Close()
+	f := apply(t, c, connected(t), qos.AudioVideo)
+	if err := f.WaitCongested(context.Background()); err == nil {
+		t.Error("WaitCongested without a way to wait succeeded")
+	}
+	if m.Pending() != 0 {
+		t.Errorf("%d operations left pending", m.Pending())
 	}
 }

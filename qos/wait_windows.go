@@ -9,11 +9,13 @@ import (
 
 // prepare gives o an event that the system sets when the operation
 // completes.
-func prepare(o *qwave.Overlapped) {
+func prepare(o *qwave.Overlapped) error {
 	ev, err := windows.CreateEvent(nil, 1, 0, nil)
-	if err == nil {
-		o.HEvent = qwave.Handle(ev)
+	if err != nil {
+		return err
 	}
+	o.HEvent = qwave.Handle(ev)
+	return nil
 }
 
 // release closes o's event.
@@ -28,9 +30,6 @@ func release(o *qwave.Overlapped) {
 // wait: then QOSCancel makes the operation complete, the goroutine returns,
 // and so does waitNative. Nothing is left running.
 func waitNative(ctx context.Context, api qwave.API, h qwave.Handle, o *qwave.Overlapped) (err error, cancelled bool) {
-	if o.HEvent == 0 {
-		return windows.ERROR_NOT_ENOUGH_MEMORY, false
-	}
 	done := make(chan struct{})
 	go func() {
 		windows.WaitForSingleObject(windows.Handle(o.HEvent), windows.INFINITE)
