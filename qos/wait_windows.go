@@ -2,6 +2,7 @@ package qos
 
 import (
 	"context"
+	"errors"
 
 	"github.com/winqos/winqos/qwave"
 	"golang.org/x/sys/windows"
@@ -45,5 +46,12 @@ func waitNative(ctx context.Context, api qwave.API, h qwave.Handle, o *qwave.Ove
 		cancelled = true
 	}
 	var n uint32
-	return windows.GetOverlappedResult(windows.Handle(h), o.Windows(), &n, false), cancelled
+	err = windows.GetOverlappedResult(windows.Handle(h), o.Windows(), &n, false)
+	var code windows.Errno
+	if errors.As(err, &code) {
+		// As a qwave.Errno, the code matches this package's and qwave's
+		// errors (ERROR_OPERATION_ABORTED after a cancel) in errors.Is.
+		err = qwave.Outcome{LastError: qwave.Errno(code)}.Err()
+	}
+	return err, cancelled
 }
