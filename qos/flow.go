@@ -96,8 +96,8 @@ func (f *Flow) call(fn func(h qwave.Handle, id qwave.QOS_FLOWID) error) error {
 // SetDSCP marks the flow's packets with dscp (0-63)
 // (QOSSetOutgoingDSCPValue). It needs the Administrators or Network
 // Configuration Operators group (else ErrNeedsAdmin) and no policy against
-// it (else ErrBlockedByPolicy). Windows applies it to non-adaptive flows
-// (NonAdaptive, DSCP).
+// it (else ErrBlockedByPolicy). The page does not limit it to a kind of
+// flow; programs set it on non-adaptive flows, which the DSCP option makes.
 func (f *Flow) SetDSCP(dscp uint8) error {
 	if dscp > 63 {
 		return fmt.Errorf("qos: DSCP value %d is not in 0-63", dscp)
