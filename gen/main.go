@@ -8,7 +8,9 @@
 //	go run ./gen -extract-winerror /usr/share/mingw-w64/include/winerror.h > spec/winerror.txt
 //
 // gen parses the doc pages and their C declarations, merges them into one
-// cross-checked model and emits Go with jennifer. Every input error names
+// cross-checked model and emits Go with jennifer. Beside the pages it reads
+// observed.yaml, what real Windows does (qwave.Facts), and beside the spec
+// directory winerror.txt, every Win32 code name (qwave.ErrorName). Every input error names
 // file:line. With -header it also reads a real C header, reports what is
 // wrong with it as warnings and lists where it disagrees with the spec.
 package main

@@ -51,6 +51,7 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"zerrors_windows.go": g.drift(),
 		"znames.go":          g.names(),
 		"zbuffers.go":        g.buffers(),
+		"zqwave_other.go":    g.others(),
 	}
 	if len(opts.WinError) > 0 {
 		files["zwinerror.go"] = g.winerrorFile()

@@ -8,13 +8,21 @@
 // overlapped operations in maps, so the cost of a call does not grow with the
 // number of live flows. It starts no goroutines: overlapped operations finish
 // when the test calls Complete (QOSSetFlow, QOSQueryFlow) or SetNetwork
-// (QOSNotifyFlow), or when they are cancelled, and OverlappedResult reports
-// how they ended. Everything is deterministic: the same calls give the same
+// (QOSNotifyFlow), or when they are cancelled; Done gives a channel to wait
+// on and OverlappedResult reports how they ended. Everything is deterministic: the same calls give the same
 // handles, flow ids, results and last errors.
 //
 // Every method returns nil on success and leaves the last error as it was; on
 // failure it sets the last error (GetLastError) and returns the code as a
-// pre-boxed qwave.Errno, always one that the function's page documents.
+// pre-boxed qwave.Errno, always one that the function's page documents, or,
+// with WithProfile(qwave.ProfileWindows), the one qwave.Facts record real
+// Windows returning where it differs from the page.
+//
+// The Model has no sockets of its own: DescribeSocket tells it a socket's
+// family, peer and dual-stack state (package qos does so for real sockets),
+// and the Windows pitfalls follow from that. WithAdmin, WithDSCPPolicy,
+// Reinitialize and Missing set up the rest of the environment programs
+// using qWAVE meet.
 //
 // Where a page is silent or contradicts itself, the choice made is written
 // next to the code that makes it, marked "documentation gap" or
@@ -37,8 +45,9 @@ import (
 type Model struct {
 	mu sync.Mutex
 
-	admin   bool
-	profile qwave.Profile
+	admin      bool
+	dscpPolicy bool
+	profile    qwave.Profile
 	// badHandle is, per function, the code an invalid QOS handle fails
 	// with: documented, or as the profile's facts record.
 	badHandle [qwave.NumFuncs]qwave.Errno
@@ -54,6 +63,8 @@ type Model struct {
 	connected map[qwave.Socket]netip.AddrPort
 	pending   map[*qwave.Overlapped]*op
 	flows     int
+	sockInfo  map[qwave.Socket]sockInfo           // from DescribeSocket
+	waiters   map[*qwave.Overlapped]chan struct{} // from Done
 
 	faults [qwave.NumFuncs]faults
 
@@ -71,9 +82,10 @@ var (
 )
 
 type config struct {
-	network Network
-	admin   bool
-	profile qwave.Profile
+	network    Network
+	admin      bool
+	dscpPolicy bool
+	profile    qwave.Profile
 }
 
 // Option configures a Model in New.
@@ -111,6 +123,7 @@ func New(opts ...Option) *Model {
 	}
 	m := &Model{
 		admin:      c.admin,
+		dscpPolicy: c.dscpPolicy,
 		profile:    c.profile,
 		nextHandle: firstHandle,
 		nextFlow:   1,
@@ -152,6 +165,7 @@ func (m *Model) Profile() qwave.Profile { return m.profile }
 type handle struct {
 	flows   map[qwave.QOS_FLOWID]*flow
 	clients map[netip.Addr]struct{} // tracked clients, nil until the first
+	stale   bool                    // Reinitialize ran: only QOSCloseHandle works
 }
 
 // flow is one flow of a handle.
@@ -285,6 +299,9 @@ func (m *Model) begin(id qwave.FuncID, qosHandle qwave.Handle) (*handle, error) 
 	h := m.handles[qosHandle]
 	if h == nil {
 		return nil, m.fail(m.badHandle[id])
+	}
+	if h.stale {
+		return nil, m.fail(qwave.ERROR_DEVICE_REINITIALIZATION_NEEDED)
 	}
 	return h, nil
 }
