@@ -351,6 +351,14 @@ func mutations(c qwave.Contract) []mutation {
 					return true
 				}, want: want})
 			}
+		case judge.IdentifierOf(p) == judge.SocketID && !p.Optional:
+			// Sockets no one created: 0 and INVALID_SOCKET.
+			for _, v := range []struct {
+				suffix string
+				s      qwave.Socket
+			}{{"zero", 0}, {"invalid", ^qwave.Socket(0)}} {
+				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: name + " must be a socket", apply: set(name, v.s), want: judge.Param(fn, name, "").Codes})
+			}
 		case judge.IdentifierOf(p) == judge.FlowID && !p.Pointer:
 			// Identifiers never issued: 0, and the id after this one.
 			for _, v := range []struct {
