@@ -10,8 +10,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 	"github.com/winqos/winqos/qwave/qwavetest"
@@ -51,6 +49,28 @@ var opKindNames = [...]string{
 	OpStopTrackingClient:   "OpStopTrackingClient",
 	OpComplete:             "OpComplete",
 	OpCongestion:           "OpCongestion",
+}
+
+// opFuncs maps the kinds that make one call to the function they call.
+var opFuncs = map[OpKind]qwave.FuncID{
+	OpCreateHandle:         qwave.FuncQOSCreateHandle,
+	OpCloseHandle:          qwave.FuncQOSCloseHandle,
+	OpAddSocketToFlow:      qwave.FuncQOSAddSocketToFlow,
+	OpRemoveSocketFromFlow: qwave.FuncQOSRemoveSocketFromFlow,
+	OpSetFlow:              qwave.FuncQOSSetFlow,
+	OpQueryFlow:            qwave.FuncQOSQueryFlow,
+	OpNotifyFlow:           qwave.FuncQOSNotifyFlow,
+	OpCancel:               qwave.FuncQOSCancel,
+	OpEnumerateFlows:       qwave.FuncQOSEnumerateFlows,
+	OpStartTrackingClient:  qwave.FuncQOSStartTrackingClient,
+	OpStopTrackingClient:   qwave.FuncQOSStopTrackingClient,
+}
+
+// Func returns the function the op calls; ok is false for OpComplete and
+// OpCongestion, which call none.
+func (k OpKind) Func() (qwave.FuncID, bool) {
+	id, ok := opFuncs[k]
+	return id, ok
 }
 
 func (k OpKind) String() string {
@@ -1117,7 +1137,17 @@ func (m *OpsMismatch) Error() string {
 	for _, op := range m.Ops {
 		fmt.Fprintf(&r, "\t%v\n", op)
 	}
-	fmt.Fprintf(&r, "history (-%s +%s):\n%s", m.Ref, m.Name, cmp.Diff(m.Want, m.Got))
+	// The lines before the last are equal: the sequence ends where they part.
+	i := len(m.Ops) - 1
+	fmt.Fprintf(&r, "history line %d:\n\t%s: %s\n\t%s: %s\n", i, m.Ref, m.Want[i], m.Name, m.Got[i])
+	last := m.Ops[len(m.Ops)-1]
+	if id, ok := last.Kind.Func(); ok {
+		if c, ok := qwave.ContractOf(id.String()); ok {
+			fmt.Fprintf(&r, "the docs: %s (%s)\n", c.Page, id)
+		}
+	} else {
+		fmt.Fprintf(&r, "the docs: the pages of the functions that started the OVERLAPPEDs listed\n")
+	}
 	if m.ReplayHint != "" {
 		fmt.Fprintf(&r, "replay: %s", m.ReplayHint)
 	}
