@@ -1129,17 +1129,28 @@ type OpsMismatch struct {
 	Got, Want  History
 	Name, Ref  string // names of the implementation and of the reference
 	ReplayHint string
+	// Kept are the indexes into Ops of a shrunk sequence that still makes
+	// the two disagree: each op left out of it made them agree.
+	Kept []int
 }
 
 func (m *OpsMismatch) Error() string {
 	var r strings.Builder
-	fmt.Fprintf(&r, "%s and %s disagree on seed %d at op %d; the ops up to there:\n", m.Name, m.Ref, m.Seed, len(m.Ops)-1)
-	for _, op := range m.Ops {
-		fmt.Fprintf(&r, "\t%v\n", op)
+	fmt.Fprintf(&r, "%s and %s disagree on seed %d at op %d", m.Name, m.Ref, m.Seed, len(m.Ops)-1)
+	if len(m.Kept) > 0 && len(m.Kept) < len(m.Ops) {
+		fmt.Fprintf(&r, "; shrunk to %d of its %d ops:\n", len(m.Kept), len(m.Ops))
+		for _, i := range m.Kept {
+			fmt.Fprintf(&r, "\t%d %v\n", i, m.Ops[i])
+		}
+	} else {
+		fmt.Fprintf(&r, "; the ops up to there:\n")
+		for i, op := range m.Ops {
+			fmt.Fprintf(&r, "\t%d %v\n", i, op)
+		}
 	}
 	// The lines before the last are equal: the sequence ends where they part.
 	i := len(m.Ops) - 1
-	fmt.Fprintf(&r, "history line %d:\n\t%s: %s\n\t%s: %s\n", i, m.Ref, m.Want[i], m.Name, m.Got[i])
+	fmt.Fprintf(&r, "history line %d of the unshrunk sequence:\n\t%s: %s\n\t%s: %s\n", i, m.Ref, m.Want[i], m.Name, m.Got[i])
 	last := m.Ops[len(m.Ops)-1]
 	if id, ok := last.Kind.Func(); ok {
 		if c, ok := qwave.ContractOf(id.String()); ok {
@@ -1154,13 +1165,66 @@ func (m *OpsMismatch) Error() string {
 	return r.String()
 }
 
+// Pick returns the ops of ops at the given indexes, in order: how a shrunk
+// sequence (OpsMismatch.Kept) is replayed.
+func Pick(ops []Op, kept []int) []Op {
+	out := make([]Op, 0, len(kept))
+	for _, i := range kept {
+		if i >= 0 && i < len(ops) {
+			out = append(out, ops[i])
+		}
+	}
+	return out
+}
+
+// KeptString renders kept indexes as a replay flag value: "0,3,7".
+func KeptString(kept []int) string {
+	parts := make([]string, len(kept))
+	for i, k := range kept {
+		parts[i] = strconv.Itoa(k)
+	}
+	return strings.Join(parts, ",")
+}
+
+// disagree reports whether ops give two different histories.
+func disagree(newAPI, newRef func() qwave.API, ops []Op) bool {
+	return !slices.Equal(Execute(newAPI(), ops), Execute(newRef(), ops))
+}
+
+// shrink leaves out, one at a time from the end, every op of a failing
+// sequence whose absence keeps the two sides disagreeing (the last op, where
+// they part, always stays), and returns the indexes of the ops kept. Left
+// out ops leave their symbols unbound, which Execute passes as values no
+// implementation accepts, so every subsequence still runs.
+func shrink(newAPI, newRef func() qwave.API, ops []Op) []int {
+	kept := make([]int, len(ops))
+	for i := range kept {
+		kept[i] = i
+	}
+	for pass := 0; pass < 3; pass++ {
+		changed := false
+		for j := len(kept) - 2; j >= 0; j-- {
+			try := slices.Delete(slices.Clone(kept), j, j+1)
+			if disagree(newAPI, newRef, Pick(ops, try)) {
+				kept, changed = try, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return kept
+}
+
 // CompareOps runs GenerateOps(seed, n) on a fresh implementation from
 // newAPI and on a fresh reference from newRef, and returns nil when their
 // histories agree, else an *OpsMismatch for the shortest failing prefix
 // (generated sequences are prefixes of longer ones, so it ends at the first
-// line that differs). name and ref name the two sides in the message, and
-// replay, if not empty, is how to replay the sequence; "%d" in it is
-// replaced by the seed and the number of ops. Use it to run the op fuzzer
+// line that differs), shrunk further by leaving out the ops the
+// disagreement does not need. name and ref name the two sides in the
+// message, and replay, if not empty, is how to replay the sequence: the
+// first two %d verbs in it receive the seed and the number of ops, and a %s
+// verb after them the kept indexes (KeptString). Use it to run the op fuzzer
 // against any qwave.API (user code, the lab runner, the real DLL) compared
 // with qwavetest.Model under the expectations its options choose:
 //
@@ -1177,8 +1241,13 @@ func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, r
 		return nil
 	}
 	m := &OpsMismatch{Seed: seed, Ops: ops[:i+1], Got: got[:i+1], Want: want[:i+1], Name: name, Ref: ref}
+	m.Kept = shrink(newAPI, newRef, m.Ops)
 	if replay != "" {
-		m.ReplayHint = fmt.Sprintf(replay, seed, i+1)
+		if strings.Count(replay, "%") >= 3 {
+			m.ReplayHint = fmt.Sprintf(replay, seed, i+1, KeptString(m.Kept))
+		} else {
+			m.ReplayHint = fmt.Sprintf(replay, seed, i+1)
+		}
 	}
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 var (
 	replaySeed = flag.Uint64("seed", 0, "TestReplayOps: the GenerateOps seed to replay")
 	replayOps  = flag.Int("ops", 64, "TestReplayOps: the number of ops to replay")
+	replayKeep = flag.String("keep", "", "TestReplayOps: replay only the ops at these indexes (a shrunk sequence), e.g. 0,3,7")
 	noSeeds    = flag.Bool("noseeds", false, "FuzzOps: add no seeds, so that a run from a directory without testdata times the fuzzing engine alone")
 	mutantFlag = flag.String("mutant", "", "FuzzOps, TestReplayOps: hold this mutant (mutants_test.go) to Shadow instead of the model")
 )
@@ -44,7 +46,7 @@ func opsTarget() (func() qwave.API, string) {
 // Shadow, and returns nil or the *OpsMismatch with a replay command.
 func opsDiff(seed uint64, n int) error {
 	target, name := opsTarget()
-	replay := "go test ./fuzz -run TestReplayOps -v -seed=%d -ops=%d"
+	replay := "go test ./fuzz -run TestReplayOps -v -seed=%d -ops=%d -keep=%s"
 	if *mutantFlag != "" {
 		replay += " -mutant=" + *mutantFlag
 	}
@@ -85,6 +87,17 @@ func TestReplayOps(t *testing.T) {
 		t.Skip("replay tool: run with -seed=N [-ops=M] [-mutant=NAME]")
 	}
 	ops := GenerateOps(*replaySeed, *replayOps)
+	if *replayKeep != "" {
+		var kept []int
+		for _, f := range strings.Split(*replayKeep, ",") {
+			k, err := strconv.Atoi(f)
+			if err != nil || k < 0 || k >= len(ops) {
+				t.Fatalf("-keep: %q is not an op index below %d", f, len(ops))
+			}
+			kept = append(kept, k)
+		}
+		ops = Pick(ops, kept)
+	}
 	target, name := opsTarget()
 	got, want := Execute(target(), ops), Execute(NewShadow(), ops)
 	t.Logf("lines: - Shadow only, + %s only", name)
@@ -95,8 +108,8 @@ func TestReplayOps(t *testing.T) {
 			t.Logf("- %s\n+ %s", want[i], got[i])
 		}
 	}
-	if err := opsDiff(*replaySeed, *replayOps); err != nil {
-		t.Fatal(err)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s and Shadow disagree", name)
 	}
 }
 
