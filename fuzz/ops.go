@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -769,21 +770,43 @@ type History []string
 // request (a Complete method, as qwavetest.Model has) and waits up to
 // 200 ms for the others; OpCongestion changes the network of
 // implementations that model one (a SetNetwork(qwavetest.Network) method)
-// and does nothing on others. Execute leaves api with whatever the ops
-// left open: callers close their own implementation.
+// and does nothing on others.
+//
+// Execute leaves nothing behind: at the end it closes every handle the ops
+// created and did not close, which aborts their pending operations, and
+// keeps the OVERLAPPEDs and buffers it passed alive until none is pending
+// (up to 200 ms on implementations that complete operations by themselves,
+// as a real qwave.dll does; in-memory ones with a Complete method write
+// nothing after the call that ends an operation).
 func Execute(api qwave.API, ops []Op) History {
 	x := opsExec{api: api, ids: make(map[qwave.QOS_FLOWID]int)}
 	hist := make(History, len(ops))
 	for i, op := range ops {
 		hist[i] = strconv.Itoa(i) + " " + op.String() + " = " + x.run(op)
 	}
+	x.release()
 	return hist
+}
+
+// release closes the handles the ops left open and waits for their
+// operations to end.
+func (x *opsExec) release() {
+	for i, h := range x.handles {
+		if h != 0 && (i >= len(x.closed) || !x.closed[i]) {
+			x.api.QOSCloseHandle(h)
+		}
+	}
+	if _, inMemory := x.api.(interface{ Complete() int }); !inMemory {
+		x.wait() // a real implementation may still write to them
+	}
+	runtime.KeepAlive(x.ovs)
 }
 
 // opsExec maps symbols to what an implementation returned.
 type opsExec struct {
 	api     qwave.API
 	handles []qwave.Handle     // by symbol; 0 until created
+	closed  []bool             // by symbol: closed by an op
 	flows   []qwave.QOS_FLOWID // by symbol; 0 until created
 	ids     map[qwave.QOS_FLOWID]int
 	ovs     []*opsOverlapped // by symbol; nil until named
@@ -879,7 +902,14 @@ func (x *opsExec) run(op Op) string {
 		}
 		return judge.Outcome(err)
 	case OpCloseHandle:
-		return judge.Outcome(x.api.QOSCloseHandle(h))
+		err := x.api.QOSCloseHandle(h)
+		if err == nil && op.Handle >= 0 {
+			for len(x.closed) <= op.Handle {
+				x.closed = append(x.closed, false)
+			}
+			x.closed[op.Handle] = true
+		}
+		return judge.Outcome(err)
 	case OpAddSocketToFlow:
 		var id qwave.QOS_FLOWID
 		if !op.NewFlow {
@@ -1048,10 +1078,7 @@ func (x *opsExec) complete() string {
 	if c, ok := x.api.(interface{ Complete() int }); ok {
 		c.Complete()
 	} else {
-		deadline := time.Now().Add(200 * time.Millisecond)
-		for x.anyPending() && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
+		x.wait()
 	}
 	var parts []string
 	for i, ov := range x.ovs {
@@ -1064,6 +1091,15 @@ func (x *opsExec) complete() string {
 		return "nothing passed"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// wait waits up to 200 ms for the operations still pending to end, on an
+// implementation that completes them by itself.
+func (x *opsExec) wait() {
+	deadline := time.Now().Add(200 * time.Millisecond)
+	for x.anyPending() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func (x *opsExec) anyPending() bool {

@@ -216,3 +216,15 @@ func BenchmarkOps(b *testing.B) {
 		seed++
 	}
 }
+
+// TestExecuteLeavesNothingOpen: whatever the ops leave open is closed at
+// the end, pending operations included.
+func TestExecuteLeavesNothingOpen(t *testing.T) {
+	for seed := range uint64(200) {
+		m := qwavetest.New()
+		Execute(m, GenerateOps(seed, 64))
+		if h, f, p := m.LiveHandles(), m.LiveFlows(), m.Pending(); h+f+p != 0 {
+			t.Fatalf("seed %d: %d handles, %d flows and %d operations left after Execute", seed, h, f, p)
+		}
+	}
+}
