@@ -197,6 +197,9 @@ func callString(fn string, c *qwave.Contract, a args) string {
 	vals := make([]any, len(c.Params))
 	for i, p := range c.Params {
 		vals[i] = a[p.Name]
+		if f, ok := vals[i].(uint32); ok && p.Name == "Flags" {
+			vals[i] = judge.Flags(f)
+		}
 	}
 	return judge.Call(fn, vals...)
 }

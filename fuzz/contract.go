@@ -669,7 +669,7 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 				o.network(!reachable, qwave.ERROR_HOST_UNREACHABLE, "a destination that cannot be reached fails")
 			}
 		}
-		c.args = []any{h, s, a, tt, fl, id}
+		c.args = []any{h, s, a, tt, judge.Flags(fl), id}
 		c.do = func() error { return st.api.QOSAddSocketToFlow(h, s, a, tt, fl, id) }
 	case qwave.FuncQOSRemoveSocketFromFlow:
 		h, s, id, fl := st.handle(r), st.socketArg(r), st.flowID(r), flags(r)
@@ -680,7 +680,7 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 			in := shared && s == st.socket2 || of && !shared && s == st.socket
 			o.code(of && s != 0 && !in, qwave.ERROR_NOT_FOUND, "a socket that is not in the flow is not found")
 		}
-		c.args = []any{h, s, id, fl}
+		c.args = []any{h, s, id, judge.Flags(fl)}
 		c.do = func() error { return st.api.QOSRemoveSocketFromFlow(h, s, id, fl) }
 	case qwave.FuncQOSSetFlow:
 		st.decodeSet(r, o, &c)
@@ -736,7 +736,7 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 				o.param(h != st.live || d.Addr() != st.tracked, "DestAddr", "a client the handle does not track cannot be stopped")
 			}
 		}
-		c.args = []any{h, a, fl}
+		c.args = []any{h, a, judge.Flags(fl)}
 		if start {
 			c.do = func() error { return st.api.QOSStartTrackingClient(h, a, fl) }
 		} else {
@@ -820,7 +820,7 @@ func (st *state) decodeSet(r *reader, o *oracle, c *call) {
 		o.code(!of, qwave.ERROR_NOT_FOUND, "a flow that is not one of this handle's is not found")
 		o.overlapped(ov)
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	// An [in] buffer: limit 0, so a success that writes it is caught.
 	c.do = func() error { return st.api.QOSSetFlow(h, id, op, size, buf, fl, ov) }
 }
@@ -867,7 +867,7 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 			c.pendingSize = true // a pending query writes Size at completion
 		}
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	c.do = func() error { return st.api.QOSQueryFlow(h, id, op, size, buf, fl, ov) }
 }
 
@@ -926,7 +926,7 @@ func (st *state) decodeNotify(r *reader, o *oracle, c *call) {
 			}
 		}
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	c.do = func() error { return st.api.QOSNotifyFlow(h, id, op, size, buf, fl, ov) }
 }
 

@@ -98,6 +98,8 @@ func TestNames(t *testing.T) {
 		{judge.Arg(unsafe.Pointer(nil)), "NULL"},
 		{judge.Arg(judge.Sockaddr(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&[2001:db8::1]:5004"},
 		{judge.Call("QOSCloseHandle", qwave.Handle(0)), "QOSCloseHandle(0x0)"},
+		{judge.Arg(judge.Flags(1 << 30)), "0x40000000"},
+		{judge.Arg(judge.Flags(0)), "0"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q; want %q", c.got, c.want)
