@@ -159,3 +159,32 @@ func TestIdentifierOf(t *testing.T) {
 		t.Error("Size is no identifier")
 	}
 }
+
+// TestRuleKinds: every kind of rule has a text, a source on the function's
+// page and codes the function documents.
+func TestRuleKinds(t *testing.T) {
+	for _, r := range []judge.Rule{
+		judge.NullHandle("QOSSetFlow"), judge.GarbageHandle("QOSCloseHandle"), judge.ClosedHandle("QOSCancel"),
+		judge.NotOptional("QOSCreateHandle", "Version"), judge.Reserved("QOSStartTrackingClient", "Flags"),
+		judge.EnumMember("QOSAddSocketToFlow", "TrafficType", "QOS_TRAFFIC_TYPE"), judge.Version("QOSCreateHandle"),
+		judge.NotASocket("QOSAddSocketToFlow", "Socket"), judge.ZeroFlow("QOSQueryFlow"), judge.UnknownFlow("QOSRemoveSocketFromFlow"),
+		judge.Unreachable("QOSAddSocketToFlow"), judge.BufferTooSmall("QOSEnumerateFlows"), judge.AlreadyPending("QOSNotifyFlow"),
+		judge.NonAdaptive("QOSQueryFlow"),
+	} {
+		c, _ := qwave.ContractOf(r.Func)
+		if r.Text == "" || !strings.HasPrefix(r.Source, c.Page+"#-") || len(r.Codes) == 0 {
+			t.Errorf("%+v: want a text, a source on %s and codes", r, c.Page)
+		}
+		for _, code := range r.Codes {
+			if !qwave.Documented(r.Func, code) {
+				t.Errorf("%s: %s allows %s, which it does not document", r.Text, r.Func, judge.CodeName(code))
+			}
+		}
+	}
+	if got := judge.UnknownFlow("QOSSetFlow").Codes; len(got) != 1 || got[0] != qwave.ERROR_NOT_FOUND {
+		t.Errorf("UnknownFlow(QOSSetFlow) allows %v; want ERROR_NOT_FOUND", got)
+	}
+	if got := judge.ClosedHandle("QOSCloseHandle").Codes; len(got) != 1 || got[0] != qwave.ERROR_INVALID_PARAMETER {
+		t.Errorf("ClosedHandle(QOSCloseHandle) allows %v; want ERROR_INVALID_PARAMETER, the one code its page documents", got)
+	}
+}
