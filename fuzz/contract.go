@@ -127,7 +127,8 @@ type state struct {
 	opts         *ContractOptions
 	hosts        map[netip.Addr]qwavetest.Host
 	live, closed qwave.Handle
-	flow, shared qwave.QOS_FLOWID // adaptive and non-adaptive flows of live (0 if setup failed)
+	flow, shared qwave.QOS_FLOWID // adaptive and non-adaptive flows of live (0 if setup failed or, for shared, not yet made)
+	sharedTried  bool
 	socket       qwave.Socket     // in flow
 	socket2      qwave.Socket     // in shared
 	tracked      netip.Addr       // a client live tracks (zero if none)
@@ -296,11 +297,20 @@ func setup(api qwave.API, opts *ContractOptions) *state {
 	if api.QOSAddSocketToFlow(st.live, st.socket, saDest, qwave.QOSTrafficTypeBestEffort, 0, &id) == nil {
 		st.flow = id
 	}
-	id = 0
-	if st.socket2 != 0 && api.QOSAddSocketToFlow(st.live, st.socket2, saShared, qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
-		st.shared = id
-	}
 	return st
+}
+
+// sharedFlow returns the non-adaptive flow, creating it the first time a
+// call needs it: most calls do not, and setup is most of an exec's cost.
+func (st *state) sharedFlow() qwave.QOS_FLOWID {
+	if st.live != 0 && st.socket2 != 0 && !st.sharedTried {
+		st.sharedTried = true
+		var id qwave.QOS_FLOWID
+		if st.api.QOSAddSocketToFlow(st.live, st.socket2, saShared, qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
+			st.shared = id
+		}
+	}
+	return st.shared
 }
 
 // track makes the live handle track the on-link client, when the decoder
@@ -368,7 +378,7 @@ func (st *state) flowID(r *reader) qwave.QOS_FLOWID {
 	case 0, 1, 2, 3:
 		return st.flow
 	case 4, 5:
-		return st.shared
+		return st.sharedFlow()
 	case 6:
 		return 0
 	case 7:
@@ -724,6 +734,7 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 		c.do = func() error { return st.api.QOSCancel(h, ov) }
 	case qwave.FuncQOSEnumerateFlows:
 		h := st.handle(r)
+		st.sharedFlow() // two flows to list
 		need := 4 * st.flowCount()
 		size, buf := sizePtr(r, need), st.buffer(r)
 		c.size, c.limit = size, limitOf(size)
