@@ -129,9 +129,9 @@ type state struct {
 	live, closed qwave.Handle
 	flow, shared qwave.QOS_FLOWID // adaptive and non-adaptive flows of live (0 if setup failed or, for shared, not yet made)
 	sharedTried  bool
-	socket       qwave.Socket     // in flow
-	socket2      qwave.Socket     // in shared
-	tracked      netip.Addr       // a client live tracks (zero if none)
+	socket       qwave.Socket // in flow
+	socket2      qwave.Socket // in shared
+	tracked      netip.Addr   // a client live tracks (zero if none)
 	pending      *qwave.Overlapped
 	pendingOp    qwave.QOS_NOTIFY_FLOW // what pending waits for
 	arena        [256]byte
