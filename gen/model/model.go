@@ -554,7 +554,7 @@ func (b *builder) resolve() {
 	}
 	for _, u := range b.typeUses {
 		for _, w := range strings.Fields(u.typ) {
-			if w == "*" || w == "const" || cdecl.BaseTypes[w] {
+			if _, base := cdecl.Base(w); w == "*" || w == "const" || base {
 				continue
 			}
 			if _, ok := b.decls[w]; !ok {
