@@ -239,7 +239,11 @@ func wrap(text string, width int) []string {
 // renders a text starting with "//" as it is, where it would otherwise turn
 // a multi-line text into a /* */ block). A paragraph starting with "  - " is
 // a list item and keeps its indent on continuation lines.
-func comment(paragraphs ...string) string {
+func comment(texts ...string) string {
+	var paragraphs []string
+	for _, t := range texts {
+		paragraphs = append(paragraphs, strings.Split(t, "\n\n")...)
+	}
 	var lines []string
 	for i, p := range paragraphs {
 		if i > 0 && !(strings.HasPrefix(p, "  - ") && strings.HasPrefix(paragraphs[i-1], "  - ")) {

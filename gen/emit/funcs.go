@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/winqos/winqos/gen/doc"
 	"github.com/winqos/winqos/gen/model"
 )
 
@@ -40,7 +41,7 @@ func (g *gen) contracts() *jen.File {
 							jen.Id("Optional"): jen.Lit(p.Optional),
 							jen.Id("Reserved"): jen.Lit(p.Reserved),
 							jen.Id("Pointer"):  jen.Lit(g.isPointer(p.Type)),
-							jen.Id("Doc"):      jen.Lit(p.Doc),
+							jen.Id("Doc"):      jen.Lit(doc.Flatten(p.Doc)),
 						})
 					}
 				}),
@@ -85,7 +86,7 @@ func funcDoc(lead string, fn model.Function) string {
 		if p.Reserved {
 			ann += ", reserved"
 		}
-		paras = append(paras, fmt.Sprintf("  - %s (%s) [%s]: %s", goName(p.Name), p.Name, ann, p.Doc))
+		paras = append(paras, fmt.Sprintf("  - %s (%s) [%s]: %s", goName(p.Name), p.Name, ann, doc.Flatten(p.Doc)))
 	}
 	paras = append(paras, "Documented errors:")
 	for _, e := range fn.Errors {
