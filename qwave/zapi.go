@@ -104,6 +104,7 @@ type API interface {
 	//
 	// QOSCreateHandle initializes the QOS subsystem and returns a handle in QOSHandle, which the other
 	// QOS functions take as their first argument. It has to be called before any other QOS function.
+	//
 	// Handles created here are closed with QOSCloseHandle.
 	//
 	// Parameters:
@@ -369,10 +370,11 @@ type API interface {
 	//
 	// QOSStartTrackingClient tells the QOS subsystem that a new client exists. This makes it more
 	// likely that, by the time QOSSetFlow is called to set up the flow, the subsystem has collected
-	// enough information about the network path to help. Note Adding a flow with QOSAddSocketToFlow
-	// does not require this call, but making it is strongly recommended. Without it, network
-	// experiments may have to be started inside the QOSSetFlow call, and QOSSetFlow may then fail with
-	// ERROR_NETWORK_BUSY the first time it is used.
+	// enough information about the network path to help.
+	//
+	// Note Adding a flow with QOSAddSocketToFlow does not require this call, but making it is strongly
+	// recommended. Without it, network experiments may have to be started inside the QOSSetFlow call,
+	// and QOSSetFlow may then fail with ERROR_NETWORK_BUSY the first time it is used.
 	//
 	// Parameters:
 	//

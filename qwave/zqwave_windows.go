@@ -275,6 +275,7 @@ func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
 //
 // QOSCreateHandle initializes the QOS subsystem and returns a handle in QOSHandle, which the other
 // QOS functions take as their first argument. It has to be called before any other QOS function.
+//
 // Handles created here are closed with QOSCloseHandle.
 //
 // Parameters:
@@ -818,10 +819,11 @@ func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLO
 //
 // QOSStartTrackingClient tells the QOS subsystem that a new client exists. This makes it more
 // likely that, by the time QOSSetFlow is called to set up the flow, the subsystem has collected
-// enough information about the network path to help. Note Adding a flow with QOSAddSocketToFlow
-// does not require this call, but making it is strongly recommended. Without it, network
-// experiments may have to be started inside the QOSSetFlow call, and QOSSetFlow may then fail with
-// ERROR_NETWORK_BUSY the first time it is used.
+// enough information about the network path to help.
+//
+// Note Adding a flow with QOSAddSocketToFlow does not require this call, but making it is strongly
+// recommended. Without it, network experiments may have to be started inside the QOSSetFlow call,
+// and QOSSetFlow may then fail with ERROR_NETWORK_BUSY the first time it is used.
 //
 // Parameters:
 //
