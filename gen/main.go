@@ -1,28 +1,41 @@
-// Command gen generates the qwave package from the API doc spec files.
+// Command gen generates Go bindings from API doc spec files.
 //
 // Usage:
 //
 //	go run ./gen -spec spec/qos2 -out qwave            # regenerate qwave/z*.go
 //	go run ./gen -spec spec/qos2 -dump                 # print the model as JSON
 //	go run ./gen -spec spec/qos2 -header /usr/share/mingw-w64/include/qos2.h
+//	go run ./gen -spec DIR -header traffic.h -header qos.h -report
 //
 // gen parses the doc pages and their C declarations, merges them into one
 // cross-checked model and emits Go with jennifer. Every input error names
-// file:line. With -header it also reads a real C header, reports what is
-// wrong with it as warnings and lists where it disagrees with the spec.
+// file:line.
+//
+// With -header, a real C header (mingw-w64's) supplies the declaration of
+// every page that has no "## -syntax" block, and the types those
+// declarations use; where a page has one, the two are cross-checked and
+// their differences listed. The first -header is the API's own header;
+// further ones supply types it includes. Error and status code values come
+// from winerror.h, ntstatus.h and tcerror.h beside the first header, or
+// from -codes.
+//
+// -dump and -report read pages leniently: a page gen cannot model is
+// skipped with its reason rather than failing the run. -report lists, per
+// page, what was generated and what was skipped and why.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/winqos/winqos/gen/cdecl"
 	"github.com/winqos/winqos/gen/emit"
-
 	"github.com/winqos/winqos/gen/model"
 )
 
@@ -33,63 +46,197 @@ func main() {
 	}
 }
 
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// codeHeaders are the headers that define error and status codes, read
+// from the directory of the first -header when -codes is not given.
+var codeHeaders = []string{"winerror.h", "ntstatus.h", "tcerror.h"}
+
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "spec/qos2", "directory of API doc spec pages (*.md)")
 	out := fs.String("out", "", "directory to write the generated z*.go files into")
+	pkg := fs.String("package", "", "name of the generated package (default: the -out directory's name, qwave for \".\" in qwave)")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
-	header := fs.String("header", "", "a C header (mingw-w64 qos2.h) to cross-check the spec against")
+	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
+	var headers, codes listFlag
+	fs.Var(&headers, "header", "a C header (mingw-w64's) supplying declarations; repeat for headers it includes")
+	fs.Var(&codes, "codes", "a C header defining error codes (default: winerror.h, ntstatus.h, tcerror.h beside the first -header)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	m, err := model.LoadDir(*spec)
+	opts := model.Options{Lenient: *dump || *report}
+	var primary *cdecl.File
+	if len(headers) > 0 {
+		h, first, err := readHeaders(headers, stderr)
+		if err != nil {
+			return err
+		}
+		primary = first
+		if len(codes) == 0 {
+			for _, n := range codeHeaders {
+				p := filepath.Join(filepath.Dir(headers[0]), n)
+				if _, err := os.Stat(p); err == nil {
+					codes = append(codes, p)
+				}
+			}
+		}
+		cs, err := readCodes(codes)
+		if err != nil {
+			return err
+		}
+		opts.Header, opts.HeaderName, opts.Codes = h, filepath.Base(headers[0]), cs
+	}
+	m, err := model.LoadDirWith(*spec, opts)
 	if err != nil {
 		return err
 	}
-	if *header != "" {
-		if err := crossCheck(m, *header, stderr); err != nil {
-			return err
+	if primary != nil {
+		for _, d := range model.CompareHeader(m, primary) {
+			if d.Line > 0 || !opts.Lenient {
+				fmt.Fprintf(stderr, "%s:%d: differs from spec: %s\n", headers[0], d.Line, d)
+			}
 		}
 	}
-	if *dump {
+	switch {
+	case *report:
+		return writeReport(stdout, m)
+	case *dump:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)
-	}
-	if *out == "" {
-		if *header != "" {
+	case *out == "":
+		if len(headers) > 0 {
 			return nil
 		}
-		return fmt.Errorf("nothing to do: give -out DIR to generate, or -dump")
+		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec)})
+	name := *pkg
+	if name == "" {
+		abs, err := filepath.Abs(*out)
+		if err != nil {
+			return err
+		}
+		name = filepath.Base(abs)
+	}
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: name})
+}
+
+// readHeaders parses the headers and joins their declarations, the first
+// header's first. Its warnings go to stderr.
+func readHeaders(paths []string, stderr io.Writer) (all, first *cdecl.File, err error) {
+	all = &cdecl.File{}
+	for i, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		h, err := cdecl.ParseHeader(path, src)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i == 0 {
+			first = h
+			for _, w := range h.Warnings {
+				fmt.Fprintf(stderr, "warning: %v\n", w)
+			}
+		}
+		all.Funcs = append(all.Funcs, h.Funcs...)
+		all.Structs = append(all.Structs, h.Structs...)
+		all.Enums = append(all.Enums, h.Enums...)
+		all.Typedefs = append(all.Typedefs, h.Typedefs...)
+		all.Defines = append(all.Defines, h.Defines...)
+	}
+	return all, first, nil
+}
+
+// readCodes reads the #define codes of the code headers. A name defined
+// with two values by two of them is an error.
+func readCodes(paths []string) ([]cdecl.Define, error) {
+	var out []cdecl.Define
+	seen := map[string]string{}
+	values := map[string]uint64{}
+	var errs []error
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		h, err := cdecl.ParseHeader(path, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range h.Defines {
+			at := fmt.Sprintf("%s:%d", path, d.Line)
+			if prev, ok := seen[d.Name]; ok {
+				if values[d.Name] != d.Value {
+					errs = append(errs, fmt.Errorf("%s: %s is %#x; %s defines it as %#x", at, d.Name, d.Value, prev, values[d.Name]))
+				}
+				continue
+			}
+			seen[d.Name], values[d.Name] = at, d.Value
+			out = append(out, d)
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // commandLine is the command named in generated headers: the spec
-// directory as given, and not the output directory, so regenerating into a
-// scratch directory yields the same bytes.
-func commandLine(spec string) string {
-	return "gen -spec " + filepath.ToSlash(spec)
+// directory and headers as given, and not the output directory, so
+// regenerating into a scratch directory yields the same bytes.
+func commandLine(spec string, headers []string) string {
+	s := "gen -spec " + filepath.ToSlash(spec)
+	for _, h := range headers {
+		s += " -header " + filepath.ToSlash(h)
+	}
+	return s
 }
 
-func crossCheck(m *model.Model, path string, stderr io.Writer) error {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return err
+// writeReport lists per function, struct and enum what was generated, then
+// every skip with its reason, then notes. Deterministic: the model is
+// sorted.
+func writeReport(w io.Writer, m *model.Model) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "generated: %d functions, %d structs, %d enums, %d typedefs, %d error codes; skipped: %d\n",
+		len(m.Functions), len(m.Structs), len(m.Enums), len(m.Typedefs), len(m.ErrorCodes), len(m.Skipped))
+	for _, f := range m.Functions {
+		var codes []string
+		for _, e := range f.Errors {
+			codes = append(codes, e.Name)
+		}
+		fmt.Fprintf(&b, "generated function %s (%s, %s): %d params; errors: %s\n", f.Name, f.Page, f.Convention, len(f.Params), orDash(strings.Join(codes, ", ")))
 	}
-	h, err := cdecl.ParseHeader(path, src)
-	if err != nil {
-		return err
+	for _, s := range m.Structs {
+		src := s.Page
+		if src == "" {
+			src = s.Header
+		}
+		fmt.Fprintf(&b, "generated struct %s (%s): %d fields\n", s.Name, src, len(s.Fields))
 	}
-	for _, w := range h.Warnings {
-		fmt.Fprintf(stderr, "warning: %v\n", w)
+	for _, e := range m.Enums {
+		fmt.Fprintf(&b, "generated enum %s: %d values\n", e.Name, len(e.Values))
 	}
-	for _, d := range model.CompareHeader(m, h) {
-		fmt.Fprintf(stderr, "%s:%d: differs from spec: %s\n", path, d.Line, d)
+	for _, s := range m.Skipped {
+		fmt.Fprintf(&b, "skipped %s (%s): %s\n", s.Name, s.Page, s.Reason)
 	}
-	return nil
+	for _, n := range m.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -56,11 +56,11 @@ type Function struct {
 	// CallConv is the calling convention the declaration names (stdcall,
 	// cdecl); "" when it names none.
 	CallConv string  `json:"callConv,omitempty"`
-	Params  []Param `json:"params"`
-	Errors  []Error `json:"errors"`
-	Summary string  `json:"-"`
-	Doc     string  `json:"-"` // the -description section as plain text
-	Page    string  `json:"-"` // spec file name, e.g. nf-qos2-qoscreatehandle.md
+	Params   []Param `json:"params"`
+	Errors   []Error `json:"errors"`
+	Summary  string  `json:"-"`
+	Doc      string  `json:"-"` // the -description section as plain text
+	Page     string  `json:"-"` // spec file name, e.g. nf-qos2-qoscreatehandle.md
 }
 
 // Param is one function parameter.
@@ -327,7 +327,7 @@ func Build(pages []*doc.Page) (*Model, error) { return BuildWith(pages, Options{
 // then types, then functions) so that every check has what it needs when
 // it runs; the model never reaches back into a page.
 func BuildWith(pages []*doc.Page, opts Options) (*Model, error) {
-	b := &builder{m: &Model{}, decls: map[string]string{}, opts: opts, codes: map[string]uint64{}, items: map[string]*item{}}
+	b := &builder{m: &Model{}, decls: map[string]string{}, opts: opts, codes: map[string]uint64{}, items: map[string]*item{}, headerCodes: map[string]bool{}}
 	for _, c := range opts.Codes {
 		if _, dup := b.codes[c.Name]; !dup {
 			b.codes[c.Name] = c.Value
@@ -372,6 +372,9 @@ type builder struct {
 	// mode or when a type it uses cannot be expressed.
 	items map[string]*item
 	cur   *item
+	// headerCodes are the error codes the model took from the code
+	// headers rather than from an error-code page.
+	headerCodes map[string]bool
 }
 
 // item is what one page contributed.
@@ -1106,6 +1109,7 @@ func (b *builder) resolve() {
 		e.Value = uint32(v)
 		if !modelCodes[e.Name] {
 			modelCodes[e.Name] = true
+			b.headerCodes[e.Name] = true
 			b.m.ErrorCodes = append(b.m.ErrorCodes, Constant{Name: e.Name, Value: v, Doc: firstSentence(e.Text)})
 		}
 	}
@@ -1124,6 +1128,80 @@ func (b *builder) resolve() {
 		}
 	}
 	b.dropFailed()
+	b.prunePulled()
+}
+
+// prunePulled removes the types taken from the header that no modelled
+// function or documented type uses any more (their user was skipped).
+func (b *builder) prunePulled() {
+	if b.opts.Header == nil {
+		return
+	}
+	m := b.m
+	owner := map[string]string{} // pointer and type names to the type's name
+	deps := map[string][]string{}
+	for _, s := range m.Structs {
+		owner[s.Name] = s.Name
+		for _, p := range s.Ptrs {
+			owner[p] = s.Name
+		}
+		for _, f := range s.Fields {
+			deps[s.Name] = append(deps[s.Name], strings.Fields(f.Type)...)
+		}
+	}
+	for _, e := range m.Enums {
+		owner[e.Name] = e.Name
+		for _, p := range e.Ptrs {
+			owner[p] = e.Name
+		}
+	}
+	for _, t := range m.Typedefs {
+		owner[t.Name] = t.Name
+		deps[t.Name] = strings.Fields(t.Type)
+		if t.Func != nil {
+			deps[t.Name] = append(append(deps[t.Name], t.Func.Return), t.Func.Params...)
+		}
+	}
+	used := map[string]bool{}
+	var visit func(w string)
+	visit = func(w string) {
+		n, ok := owner[w]
+		if !ok || used[n] {
+			return
+		}
+		used[n] = true
+		for _, d := range deps[n] {
+			visit(d)
+		}
+	}
+	for _, f := range m.Functions {
+		for _, p := range f.Params {
+			for _, w := range strings.Fields(p.Type) {
+				visit(w)
+			}
+		}
+	}
+	for _, s := range m.Structs {
+		if s.Page != "" {
+			visit(s.Name)
+		}
+	}
+	for _, e := range m.Enums {
+		if e.Page != "" {
+			visit(e.Name)
+		}
+	}
+	pulled := func(name string) bool { return strings.HasPrefix(b.decls[name], b.opts.HeaderName+":") }
+	m.Structs = filter(m.Structs, func(s Struct) bool { return s.Page != "" || used[s.Name] })
+	m.Enums = filter(m.Enums, func(e Enum) bool { return e.Page != "" || used[e.Name] })
+	m.Typedefs = filter(m.Typedefs, func(t Typedef) bool { return !pulled(t.Name) || used[t.Name] })
+	codes := map[string]bool{}
+	for _, f := range m.Functions {
+		for _, e := range f.Errors {
+			codes[e.Name] = true
+		}
+	}
+	m.ErrorCodes = filter(m.ErrorCodes, func(c Constant) bool { return !b.headerCodes[c.Name] || codes[c.Name] })
 }
 
 // fail records an error about a page's item: an error in strict mode
