@@ -61,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "spec/qos2", "directory of API doc spec pages (*.md)")
 	out := fs.String("out", "", "directory to write the generated z*.go files into")
-	pkg := fs.String("package", "", "name of the generated package (default: the -out directory's name, qwave for \".\" in qwave)")
+	pkg := fs.String("package", "", "name of the generated package (default qwave)")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
 	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
 	var headers, codes listFlag
@@ -119,15 +119,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	name := *pkg
-	if name == "" {
-		abs, err := filepath.Abs(*out)
-		if err != nil {
-			return err
-		}
-		name = filepath.Base(abs)
-	}
-	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: name})
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg})
 }
 
 // readHeaders parses the headers and joins their declarations, the first

@@ -59,8 +59,8 @@ type Function struct {
 	Params   []Param `json:"params"`
 	Errors   []Error `json:"errors"`
 	Summary  string  `json:"-"`
-	Doc      string  `json:"-"` // the -description section as plain text
-	Page     string  `json:"-"` // spec file name, e.g. nf-qos2-qoscreatehandle.md
+	Doc      string  `json:"-"`              // the -description section as plain text
+	Page     string  `json:"page,omitempty"` // spec file name, e.g. nf-qos2-qoscreatehandle.md
 }
 
 // Param is one function parameter.
@@ -88,7 +88,7 @@ type Struct struct {
 	Fields []Field  `json:"fields"`
 	Ptrs   []string `json:"-"`
 	Doc    string   `json:"-"`
-	Page   string   `json:"-"`
+	Page   string   `json:"page,omitempty"`
 	// Header names the C header a struct without a page of its own comes
 	// from (a member type or a parameter type); "" for a documented one.
 	Header string `json:"header,omitempty"`
@@ -119,7 +119,7 @@ type Enum struct {
 	Values []EnumValue `json:"values"`
 	Ptrs   []string    `json:"-"`
 	Doc    string      `json:"-"`
-	Page   string      `json:"-"`
+	Page   string      `json:"page,omitempty"`
 }
 
 // EnumValue is one enumerator.
