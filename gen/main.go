@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	spec := fs.String("spec", "spec/qos2", "directory of API doc spec pages (*.md)")
 	out := fs.String("out", "", "directory to write the generated z*.go files into")
 	pkg := fs.String("package", "", "name of the generated package (default qwave)")
+	title := fs.String("title", "", "the API's name in doc comments (default qWAVE)")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
 	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
 	var headers, codes listFlag
@@ -89,11 +90,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 				}
 			}
 		}
-		cs, err := readCodes(codes)
+		cs, from, err := readCodes(codes)
 		if err != nil {
 			return err
 		}
-		opts.Header, opts.HeaderName, opts.Codes = h, filepath.Base(headers[0]), cs
+		opts.Header, opts.HeaderName, opts.Codes, opts.CodeHeaders = h, filepath.Base(headers[0]), cs, from
 	}
 	m, err := model.LoadDirWith(*spec, opts)
 	if err != nil {
@@ -119,7 +120,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg})
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg, Title: *title, Header: headerName(headers)})
 }
 
 // readHeaders parses the headers and joins their declarations, the first
@@ -152,19 +153,20 @@ func readHeaders(paths []string, stderr io.Writer) (all, first *cdecl.File, err 
 
 // readCodes reads the #define codes of the code headers. A name defined
 // with two values by two of them is an error.
-func readCodes(paths []string) ([]cdecl.Define, error) {
+func readCodes(paths []string) ([]cdecl.Define, map[string]string, error) {
 	var out []cdecl.Define
+	from := map[string]string{}
 	seen := map[string]string{}
 	values := map[string]uint64{}
 	var errs []error
 	for _, path := range paths {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h, err := cdecl.ParseHeader(path, src)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, d := range h.Defines {
 			at := fmt.Sprintf("%s:%d", path, d.Line)
@@ -175,10 +177,11 @@ func readCodes(paths []string) ([]cdecl.Define, error) {
 				continue
 			}
 			seen[d.Name], values[d.Name] = at, d.Value
+			from[d.Name] = filepath.Base(path)
 			out = append(out, d)
 		}
 	}
-	return out, errors.Join(errs...)
+	return out, from, errors.Join(errs...)
 }
 
 // commandLine is the command named in generated headers: the spec
@@ -187,7 +190,7 @@ func readCodes(paths []string) ([]cdecl.Define, error) {
 func commandLine(spec string, headers []string) string {
 	s := "gen -spec " + filepath.ToSlash(spec)
 	for _, h := range headers {
-		s += " -header " + filepath.ToSlash(h)
+		s += " -header " + filepath.Base(h)
 	}
 	return s
 }
@@ -231,4 +234,11 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func headerName(headers []string) string {
+	if len(headers) == 0 {
+		return ""
+	}
+	return filepath.Base(headers[0])
 }

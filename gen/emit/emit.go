@@ -26,6 +26,18 @@ type Options struct {
 	Command string
 	// Package is the generated package's name; "qwave" when empty.
 	Package string
+	// Title names the API in doc comments ("qWAVE" when empty), Header
+	// its C header ("qos2.h" when empty).
+	Title, Header string
+	// Runtime is the import path of the shared runtime (Errno, the
+	// loader, contracts). When set, gen emits zruntime.go, which declares
+	// the runtime's names as aliases and registers the package's codes, so
+	// the package needs no hand-written code; when empty the package
+	// declares them by hand, as qwave does.
+	Runtime string
+	// Stubs names the windows-only file of DLL bindings; "zqwave_windows.go"
+	// when empty.
+	Stubs string
 }
 
 // GeneratedRe matches the standard header of generated Go files.
@@ -37,14 +49,26 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Package == "" {
 		opts.Package = "qwave"
 	}
+	if opts.Title == "" {
+		opts.Title = "qWAVE"
+	}
+	if opts.Header == "" {
+		opts.Header = "qos2.h"
+	}
+	if opts.Stubs == "" {
+		opts.Stubs = "z" + opts.Package + "_windows.go"
+	}
 	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m)}
 	files := map[string]*jen.File{
 		"ztypes.go":          g.types(),
 		"zerrors.go":         g.errors(),
 		"zcontract.go":       g.contracts(),
 		"zapi.go":            g.api(),
-		"zqwave_windows.go":  g.stubs(),
+		opts.Stubs:           g.stubs(),
 		"zerrors_windows.go": g.drift(),
+	}
+	if opts.Runtime != "" {
+		files["zruntime.go"] = g.runtime()
 	}
 	out := map[string][]byte{}
 	for _, name := range sortedKeys(files) {

@@ -2,6 +2,8 @@ package emit
 
 import (
 	"github.com/dave/jennifer/jen"
+
+	"github.com/winqos/winqos/gen/model"
 )
 
 func boxName(code string) string { return "err" + code }
@@ -12,7 +14,7 @@ func tableName(fn string) string { return "errors" + fn }
 // per-function tables of documented codes.
 func (g *gen) errors() *jen.File {
 	f := g.file("")
-	f.Comment("Win32 error codes that qWAVE functions document, with the values of winerror.h.")
+	f.Comment("Win32 error codes that " + g.opts.Title + " functions document, with the values of winerror.h.")
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, c := range g.m.ErrorCodes {
 			d.Comment(comment(c.Name + ": " + c.Doc))
@@ -90,10 +92,20 @@ func (g *gen) drift() *jen.File {
 	f.Func().Id("_").Params().BlockFunc(func(b *jen.Group) {
 		b.Var().Id("x").Index(jen.Lit(1)).Struct()
 		for _, c := range g.m.ErrorCodes {
+			if !inXSys(c) {
+				continue
+			}
 			b.Id("_").Op("=").Id("x").Index(
 				jen.Uint32().Parens(jen.Id(c.Name)).Op("-").Uint32().Parens(jen.Qual("golang.org/x/sys/windows", c.Name)),
 			)
 		}
 	})
 	return f
+}
+
+// inXSys reports whether x/sys/windows declares the code: it declares the
+// codes of winerror.h, and not those of tcerror.h or ntstatus.h (whose
+// STATUS_ codes it types as NTStatus).
+func inXSys(c model.Constant) bool {
+	return c.Header == "" || c.Header == "winerror.h"
 }

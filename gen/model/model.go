@@ -151,7 +151,10 @@ type Signature struct {
 type Constant struct {
 	Name  string `json:"name"`
 	Value uint64 `json:"value"`
-	Doc   string `json:"-"`
+	// Header is the code header an error code's value comes from
+	// (winerror.h, ntstatus.h, tcerror.h); "" for a value from a page.
+	Header string `json:"header,omitempty"`
+	Doc    string `json:"-"`
 }
 
 // Func returns the named function.
@@ -267,6 +270,8 @@ type Options struct {
 	// ntstatus.h, tcerror.h): the values of documented codes that no
 	// error-code page defines, and a cross-check of those that one does.
 	Codes []cdecl.Define
+	// CodeHeaders names the header of each code in Codes.
+	CodeHeaders map[string]string
 	// Lenient turns the errors of one page (a disagreement with its
 	// declaration, an unknown code) into a Skip of that page, so that a
 	// directory of pages gen has never seen still yields a model and a
@@ -1110,7 +1115,7 @@ func (b *builder) resolve() {
 		if !modelCodes[e.Name] {
 			modelCodes[e.Name] = true
 			b.headerCodes[e.Name] = true
-			b.m.ErrorCodes = append(b.m.ErrorCodes, Constant{Name: e.Name, Value: v, Doc: firstSentence(e.Text)})
+			b.m.ErrorCodes = append(b.m.ErrorCodes, Constant{Name: e.Name, Value: v, Header: b.opts.CodeHeaders[e.Name], Doc: firstSentence(e.Text)})
 		}
 	}
 	b.pullHeaderTypes()
