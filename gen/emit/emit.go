@@ -70,6 +70,9 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Runtime != "" {
 		files["zruntime.go"] = g.runtime()
 	}
+	if g.err != nil {
+		return nil, g.err
+	}
 	out := map[string][]byte{}
 	for _, name := range sortedKeys(files) {
 		src, err := g.render(name, files[name])
@@ -199,6 +202,8 @@ type gen struct {
 	m       *model.Model
 	opts    Options
 	goTypes map[string]jen.Code
+	// err is the first thing the model holds that Go cannot express.
+	err error
 }
 
 // goName turns a documented parameter name into a Go identifier:
