@@ -32,9 +32,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/winqos/winqos/gen/cdecl"
+	"github.com/winqos/winqos/gen/diag"
 	"github.com/winqos/winqos/gen/emit"
 	"github.com/winqos/winqos/gen/model"
 )
@@ -63,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "directory to write the generated z*.go files into")
 	pkg := fs.String("package", "", "name of the generated package (default qwave)")
 	title := fs.String("title", "", "the API's name in doc comments (default qWAVE)")
+	runtime := fs.String("runtime", "", "import path of the shared runtime; the package then declares no runtime names by hand")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
 	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
 	var headers, codes listFlag
@@ -75,13 +78,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	opts := model.Options{Lenient: *dump || *report}
-	var primary *cdecl.File
+	var all *cdecl.File
 	if len(headers) > 0 {
-		h, first, err := readHeaders(headers, stderr)
+		h, err := readHeaders(headers, stderr)
 		if err != nil {
 			return err
 		}
-		primary = first
+		all = h
 		if len(codes) == 0 {
 			for _, n := range codeHeaders {
 				p := filepath.Join(filepath.Dir(headers[0]), n)
@@ -100,8 +103,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if primary != nil {
-		for _, d := range model.CompareHeader(m, primary) {
+	if all != nil {
+		for _, d := range model.CompareHeader(m, all) {
 			if d.Line > 0 || !opts.Lenient {
 				fmt.Fprintf(stderr, "%s:%d: differs from spec: %s\n", headers[0], d.Line, d)
 			}
@@ -120,27 +123,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg, Title: *title, Header: headerName(headers)})
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg, Title: *title, Header: headerName(headers), Runtime: *runtime})
 }
 
 // readHeaders parses the headers and joins their declarations, the first
 // header's first. Its warnings go to stderr.
-func readHeaders(paths []string, stderr io.Writer) (all, first *cdecl.File, err error) {
-	all = &cdecl.File{}
+func readHeaders(paths []string, stderr io.Writer) (*cdecl.File, error) {
+	all := &cdecl.File{}
 	for i, path := range paths {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		h, err := cdecl.ParseHeader(path, src)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if i == 0 {
-			first = h
-			for _, w := range h.Warnings {
-				fmt.Fprintf(stderr, "warning: %v\n", w)
-			}
+			defer func(ws []*diag.Error) {
+				for _, w := range ws {
+					// A type the first header takes from another
+					// -header is defined after all.
+					if name, ok := strings.CutSuffix(w.Msg, " is used but never defined"); ok && declares(all, name) {
+						continue
+					}
+					fmt.Fprintf(stderr, "warning: %v\n", w)
+				}
+			}(h.Warnings)
 		}
 		all.Funcs = append(all.Funcs, h.Funcs...)
 		all.Structs = append(all.Structs, h.Structs...)
@@ -148,7 +157,7 @@ func readHeaders(paths []string, stderr io.Writer) (all, first *cdecl.File, err 
 		all.Typedefs = append(all.Typedefs, h.Typedefs...)
 		all.Defines = append(all.Defines, h.Defines...)
 	}
-	return all, first, nil
+	return all, nil
 }
 
 // readCodes reads the #define codes of the code headers. A name defined
@@ -241,4 +250,24 @@ func headerName(headers []string) string {
 		return ""
 	}
 	return filepath.Base(headers[0])
+}
+
+// declares reports whether h declares a type of that name.
+func declares(h *cdecl.File, name string) bool {
+	for _, s := range h.Structs {
+		if s.Name == name || slices.Contains(s.Ptrs, name) {
+			return true
+		}
+	}
+	for _, e := range h.Enums {
+		if e.Name == name || slices.Contains(e.Ptrs, name) {
+			return true
+		}
+	}
+	for _, t := range h.Typedefs {
+		if t.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -33,7 +33,7 @@ func (p *parser) check() {
 	use := func(typ string, line int) {
 		for _, w := range strings.Fields(typ) {
 			switch w {
-			case "const", "struct", "enum", "unsigned", "signed", "*":
+			case "const", "struct", "union", "enum", "unsigned", "signed", "*":
 				continue
 			}
 			if _, ok := baseTypes[w]; ok {

@@ -347,7 +347,7 @@ func (g *gen) types() *jen.File {
 				if fl.Doc != "" {
 					st.Comment(comment(fl.Name + ": " + fl.Doc))
 				}
-				st.Id(fl.Name).Add(t)
+				st.Id(exported(fl.Name)).Add(t)
 				c32, c64 = go32, go64
 			}
 			sl, _ := g.structLayout(s)
@@ -375,3 +375,12 @@ func (g *gen) types() *jen.File {
 }
 
 func alignUp(n, a int64) int64 { return (n + a - 1) / a * a }
+
+// exported is a C member name as an exported Go field name: pFlow becomes
+// PFlow, so that users can set it; names that start upper case stay.
+func exported(name string) string {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
