@@ -45,6 +45,40 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	}
 }
 
+// TestTrafficUpToDate regenerates qwave/traffic as its go:generate line does
+// and fails when the committed files differ: run go generate ./qwave/traffic.
+func TestTrafficUpToDate(t *testing.T) {
+	const inc = "/usr/share/mingw-w64/include/"
+	if _, err := os.Stat(inc + "traffic.h"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v: CI must install mingw-w64-common", err)
+		}
+		t.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
+	tmp := t.TempDir()
+	t.Chdir("../qwave/traffic") // the generated header names the spec as go:generate gives it
+	var stderr bytes.Buffer
+	args := []string{"-spec", "../../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
+		"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", tmp}
+	if err := run(args, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("gen: %v\n%s", err, stderr.String())
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("gen warned:\n%s", stderr.String())
+	}
+	fresh, _ := filepath.Glob(filepath.Join(tmp, "z*.go"))
+	if len(fresh) == 0 {
+		t.Fatal("gen wrote no files")
+	}
+	for _, f := range fresh {
+		want, _ := os.ReadFile(f)
+		got, err := os.ReadFile(filepath.Base(f))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("qwave/traffic/%s is stale: run go generate ./qwave/traffic", filepath.Base(f))
+		}
+	}
+}
+
 func TestBadSpecNamesFileAndLine(t *testing.T) {
 	dir := t.TempDir()
 	src, err := os.ReadFile("../spec/qos2/nf-qos2-qoscancel.md")
