@@ -317,6 +317,7 @@ func parseInt(s string) (uint64, bool) {
 
 // typedef reads what follows "typedef".
 func (p *parser) typedef(line int) {
+	p.callConv = ""
 	base, rec, enum, ok := p.specifiers(true)
 	if !ok {
 		return

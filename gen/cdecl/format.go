@@ -12,11 +12,11 @@ func Format(f *File) string {
 	var b strings.Builder
 	for _, t := range f.Typedefs {
 		if t.Func != nil {
-			star := ""
 			if t.Pointer {
-				star = "*"
+				fmt.Fprintf(&b, "typedef %s (%s*%s)(%s);\n", t.Func.Return, convWord(t.Func.CallConv), t.Name, formatParams(t.Func.Params, ", "))
+			} else {
+				fmt.Fprintf(&b, "typedef %s %s%s(%s);\n", t.Func.Return, convWord(t.Func.CallConv), t.Name, formatParams(t.Func.Params, ", "))
 			}
-			fmt.Fprintf(&b, "typedef %s (%s%s%s)(%s);\n", t.Func.Return, convWord(t.Func.CallConv), star, t.Name, formatParams(t.Func.Params, ", "))
 			continue
 		}
 		star := ""
@@ -77,7 +77,9 @@ func formatFields(b *strings.Builder, fields []Field, indent string) {
 				b.WriteString(";\n")
 				continue
 			}
-			typ = ""
+			// What follows the record's head: the '*'s of a pointer to it.
+			typ = strings.TrimSpace(strings.TrimPrefix(fl.Type, recordHead(fl.Record)))
+			indent = " "
 		}
 		bits := ""
 		if fl.Bits != "" {

@@ -29,6 +29,9 @@ var builtinMacros = map[string]string{
 	// DECLARE_HANDLE declares an opaque handle type; its layout and use
 	// are HANDLE's.
 	"DECLARE_HANDLE(n)": "typedef HANDLE n",
+	// _mingw.h: markers of nameless members, empty where C allows them.
+	"__C89_NAMELESS": "", "__extension__": "", "DUMMYUNIONNAME": "", "DUMMYSTRUCTNAME": "",
+	"DUMMYUNIONNAME2": "", "DUMMYSTRUCTNAME2": "",
 }
 
 // undefinedMacros are the macros a Windows C compiler building user code
