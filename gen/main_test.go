@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -112,20 +113,58 @@ func TestDumpIsStable(t *testing.T) {
 	}
 }
 
-// BenchmarkRegenerate times a full regeneration as users run it: the built
-// gen binary, parsing spec/qos2 and writing every file.
+// regenerations are the go:generate commands of every generated package,
+// run from the module root.
+func regenerations(out func(pkg string) string) [][]string {
+	const inc = "/usr/share/mingw-w64/include/"
+	return [][]string{
+		{"-spec", "../spec/qos2", "-out", out("qwave")},
+		{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
+			"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", out("traffic")},
+	}
+}
+
+// BenchmarkRegenerate times a full regeneration of every package as users
+// run it (the built gen binary, one process per package: step=gen) against
+// gofmt reading and formatting the same output (one gofmt process per
+// package: step=gofmt), the floor of any tool that writes Go. Compare with
+// benchstat -col /step.
 func BenchmarkRegenerate(b *testing.B) {
+	if _, err := os.Stat("/usr/share/mingw-w64/include/traffic.h"); err != nil {
+		b.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
 	bin := filepath.Join(b.TempDir(), "gen")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	out := b.TempDir()
-	for b.Loop() {
-		cmd := exec.Command(bin, "-spec", "../spec/qos2", "-out", out)
-		if msg, err := cmd.CombinedOutput(); err != nil {
+	gofmt := filepath.Join(runtime.GOROOT(), "bin", "gofmt")
+	root := b.TempDir()
+	dir := func(pkg string) string { return filepath.Join(root, pkg) }
+	cmds := regenerations(dir)
+	for _, args := range cmds {
+		os.MkdirAll(args[len(args)-1], 0o755)
+		if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 			b.Fatalf("gen: %v\n%s", err, msg)
 		}
 	}
+	b.Run("step=gen", func(b *testing.B) {
+		for b.Loop() {
+			for _, args := range cmds {
+				if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+					b.Fatalf("gen: %v\n%s", err, msg)
+				}
+			}
+		}
+	})
+	b.Run("step=gofmt", func(b *testing.B) {
+		for b.Loop() {
+			for _, pkg := range []string{"qwave", "traffic"} {
+				if msg, err := exec.Command(gofmt, "-l", dir(pkg)).CombinedOutput(); err != nil || len(msg) > 0 {
+					b.Fatalf("gofmt -l %s: %v\n%s", dir(pkg), err, msg)
+				}
+			}
+		}
+	})
 }
 
 // BenchmarkGenerateInProcess is the same work without process start.
