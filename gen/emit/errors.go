@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/winqos/winqos/gen/model"
@@ -14,7 +16,7 @@ func tableName(fn string) string { return "errors" + fn }
 // per-function tables of documented codes.
 func (g *gen) errors() *jen.File {
 	f := g.file("")
-	f.Comment("Win32 error codes that " + g.opts.Title + " functions document, with the values of winerror.h.")
+	f.Comment("Win32 error codes that " + g.opts.Title + " functions document, with the values of " + g.codeHeaders() + ".")
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, c := range g.m.ErrorCodes {
 			d.Comment(comment(c.Name + ": " + c.Doc))
@@ -108,4 +110,21 @@ func (g *gen) drift() *jen.File {
 // STATUS_ codes it types as NTStatus).
 func inXSys(c model.Constant) bool {
 	return c.Header == "" || c.Header == "winerror.h"
+}
+
+// codeHeaders names the headers the codes' values come from.
+func (g *gen) codeHeaders() string {
+	seen := map[string]bool{}
+	for _, c := range g.m.ErrorCodes {
+		h := c.Header
+		if h == "" {
+			h = "winerror.h"
+		}
+		seen[h] = true
+	}
+	names := sortedKeys(seen)
+	if len(names) == 0 {
+		return "winerror.h"
+	}
+	return strings.Join(names, " and ")
 }

@@ -13,8 +13,7 @@ import "unsafe"
 type API interface {
 	// TcAddFilter: Attaches a filter to a flow, so that matching packets get the flow's treatment.
 	//
-	// Attaches a filter to a flow, so that matching packets get the flow's treatment. A flow may have
-	// several filters.
+	// A flow may have several filters.
 	//
 	// Parameters:
 	//
@@ -37,9 +36,9 @@ type API interface {
 
 	// TcAddFlow: Adds a flow on an interface.
 	//
-	// Adds a flow on an interface. A new flow does not change how traffic is handled until a filter is
-	// attached to it with TcAddFilter. A client with an add-flow completion handler may get
-	// ERROR_SIGNAL_PENDING and a later call of that handler. The call needs administrative rights.
+	// A new flow does not change how traffic is handled until a filter is attached to it with
+	// TcAddFilter. A client with an add-flow completion handler may get ERROR_SIGNAL_PENDING and a
+	// later call of that handler. The call needs administrative rights.
 	//
 	// Parameters:
 	//
@@ -83,8 +82,7 @@ type API interface {
 
 	// TcCloseInterface: Closes an interface handle.
 	//
-	// Closes an interface handle. The flows added on the interface must be deleted before it is
-	// closed.
+	// The flows added on the interface must be deleted before it is closed.
 	//
 	// Parameters:
 	//
@@ -116,8 +114,7 @@ type API interface {
 
 	// TcDeleteFlow: Deletes a flow.
 	//
-	// Deletes a flow. Its filters must be deleted first. It may complete asynchronously with
-	// ERROR_SIGNAL_PENDING.
+	// Its filters must be deleted first. It may complete asynchronously with ERROR_SIGNAL_PENDING.
 	//
 	// Parameters:
 	//
@@ -138,8 +135,7 @@ type API interface {
 
 	// TcDeregisterClient: Deregisters a client from traffic control.
 	//
-	// Deregisters a client from traffic control. All interfaces the client opened must be closed
-	// before it deregisters.
+	// All interfaces the client opened must be closed before it deregisters.
 	//
 	// Parameters:
 	//
@@ -157,8 +153,7 @@ type API interface {
 
 	// TcEnumerateFlows: Lists the flows installed on an interface, a buffer at a time.
 	//
-	// Lists the flows installed on an interface, a buffer at a time. Call it repeatedly with the same
-	// enumeration handle until it reports no more flows.
+	// Call it repeatedly with the same enumeration handle until it reports no more flows.
 	//
 	// Parameters:
 	//
@@ -186,8 +181,7 @@ type API interface {
 
 	// TcEnumerateInterfaces: Lists the network interfaces that traffic control can use.
 	//
-	// Lists the network interfaces that traffic control can use. Each interface is described by a
-	// TC_IFC_DESCRIPTOR, one after another in the buffer.
+	// Each interface is described by a TC_IFC_DESCRIPTOR, one after another in the buffer.
 	//
 	// Parameters:
 	//
@@ -210,8 +204,7 @@ type API interface {
 
 	// TcGetFlowNameW: Returns the name of a flow, given its handle.
 	//
-	// Returns the name of a flow, given its handle. The name identifies the flow to TcQueryFlow and
-	// TcSetFlow. This is the UTF-16 form of the call.
+	// The name identifies the flow to TcQueryFlow and TcSetFlow. This is the UTF-16 form of the call.
 	//
 	// Parameters:
 	//
@@ -232,8 +225,7 @@ type API interface {
 
 	// TcModifyFlow: Changes the specification of an existing flow.
 	//
-	// Changes the specification of an existing flow. Like TcAddFlow, it may complete asynchronously
-	// with ERROR_SIGNAL_PENDING.
+	// Like TcAddFlow, it may complete asynchronously with ERROR_SIGNAL_PENDING.
 	//
 	// Parameters:
 	//
@@ -274,8 +266,7 @@ type API interface {
 
 	// TcOpenInterfaceW: Opens an interface by name and returns a handle to it.
 	//
-	// Opens an interface by name and returns a handle to it. The name is one that
-	// TcEnumerateInterfaces reported. This is the UTF-16 form of the call.
+	// The name is one that TcEnumerateInterfaces reported. This is the UTF-16 form of the call.
 	//
 	// Parameters:
 	//
@@ -299,8 +290,7 @@ type API interface {
 
 	// TcQueryFlowW: Reads a parameter of a flow, selected by GUID, naming the flow by its name.
 	//
-	// Reads a parameter of a flow, selected by GUID, naming the flow by its name. Flow names come from
-	// TcGetFlowName or TcEnumerateFlows. This is the UTF-16 form of the call.
+	// Flow names come from TcGetFlowName or TcEnumerateFlows. This is the UTF-16 form of the call.
 	//
 	// Parameters:
 	//
@@ -325,8 +315,7 @@ type API interface {
 
 	// TcQueryInterface: Reads a parameter of an interface, selected by GUID.
 	//
-	// Reads a parameter of an interface, selected by GUID. It can also ask to be notified when the
-	// parameter changes.
+	// It can also ask to be notified when the parameter changes.
 	//
 	// Parameters:
 	//
@@ -355,9 +344,8 @@ type API interface {
 
 	// TcRegisterClient: Registers a client with traffic control and returns its client handle.
 	//
-	// Registers a client with traffic control and returns its client handle. A program must register
-	// before it can open interfaces or install flows. The handlers it passes tell traffic control whom
-	// to call when asynchronous operations complete or interfaces change.
+	// A program must register before it can open interfaces or install flows. The handlers it passes
+	// tell traffic control whom to call when asynchronous operations complete or interfaces change.
 	//
 	// Parameters:
 	//
@@ -383,8 +371,7 @@ type API interface {
 
 	// TcSetFlowW: Sets a parameter of a flow, selected by GUID, naming the flow by its name.
 	//
-	// Sets a parameter of a flow, selected by GUID, naming the flow by its name. This is the UTF-16
-	// form of the call.
+	// This is the UTF-16 form of the call.
 	//
 	// Parameters:
 	//
@@ -408,7 +395,7 @@ type API interface {
 
 	// TcSetInterface: Sets a parameter of an interface, selected by GUID.
 	//
-	// Sets a parameter of an interface, selected by GUID. Only some parameters can be set.
+	// Only some parameters can be set.
 	//
 	// Parameters:
 	//

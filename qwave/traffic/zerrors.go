@@ -2,7 +2,7 @@
 
 package traffic
 
-// Win32 error codes that Traffic Control functions document, with the values of winerror.h.
+// Win32 error codes that Traffic Control functions document, with the values of tcerror.h and winerror.h.
 const (
 	// ERROR_DS_MAPPING_EXISTS: For a Diffserv flow: a flow on this interface already uses the given
 	// QOS_DIFFSERV_RULE.

@@ -52,8 +52,7 @@ var _ API = Observed{}
 // TcAddFilter calls traffic.dll!TcAddFilter. Attaches a filter to a flow, so that matching packets
 // get the flow's treatment.
 //
-// Attaches a filter to a flow, so that matching packets get the flow's treatment. A flow may have
-// several filters.
+// A flow may have several filters.
 //
 // Parameters:
 //
@@ -124,9 +123,9 @@ func (Raw) TcAddFilter(flowHandle Handle, pGenericFilter *TC_GEN_FILTER, pFilter
 
 // TcAddFlow calls traffic.dll!TcAddFlow. Adds a flow on an interface.
 //
-// Adds a flow on an interface. A new flow does not change how traffic is handled until a filter is
-// attached to it with TcAddFilter. A client with an add-flow completion handler may get
-// ERROR_SIGNAL_PENDING and a later call of that handler. The call needs administrative rights.
+// A new flow does not change how traffic is handled until a filter is attached to it with
+// TcAddFilter. A client with an add-flow completion handler may get ERROR_SIGNAL_PENDING and a
+// later call of that handler. The call needs administrative rights.
 //
 // Parameters:
 //
@@ -218,8 +217,7 @@ func (Raw) TcAddFlow(ifcHandle Handle, clFlowCtx Handle, flags uint32, pGenericF
 
 // TcCloseInterface calls traffic.dll!TcCloseInterface. Closes an interface handle.
 //
-// Closes an interface handle. The flows added on the interface must be deleted before it is
-// closed.
+// The flows added on the interface must be deleted before it is closed.
 //
 // Parameters:
 //
@@ -347,8 +345,7 @@ func (Raw) TcDeleteFilter(filterHandle Handle) (Outcome, error) {
 
 // TcDeleteFlow calls traffic.dll!TcDeleteFlow. Deletes a flow.
 //
-// Deletes a flow. Its filters must be deleted first. It may complete asynchronously with
-// ERROR_SIGNAL_PENDING.
+// Its filters must be deleted first. It may complete asynchronously with ERROR_SIGNAL_PENDING.
 //
 // Parameters:
 //
@@ -418,8 +415,7 @@ func (Raw) TcDeleteFlow(flowHandle Handle) (Outcome, error) {
 // TcDeregisterClient calls traffic.dll!TcDeregisterClient. Deregisters a client from traffic
 // control.
 //
-// Deregisters a client from traffic control. All interfaces the client opened must be closed
-// before it deregisters.
+// All interfaces the client opened must be closed before it deregisters.
 //
 // Parameters:
 //
@@ -486,8 +482,7 @@ func (Raw) TcDeregisterClient(clientHandle Handle) (Outcome, error) {
 // TcEnumerateFlows calls traffic.dll!TcEnumerateFlows. Lists the flows installed on an interface,
 // a buffer at a time.
 //
-// Lists the flows installed on an interface, a buffer at a time. Call it repeatedly with the same
-// enumeration handle until it reports no more flows.
+// Call it repeatedly with the same enumeration handle until it reports no more flows.
 //
 // Parameters:
 //
@@ -564,8 +559,7 @@ func (Raw) TcEnumerateFlows(ifcHandle Handle, pEnumHandle *Handle, pFlowCount *u
 // TcEnumerateInterfaces calls traffic.dll!TcEnumerateInterfaces. Lists the network interfaces that
 // traffic control can use.
 //
-// Lists the network interfaces that traffic control can use. Each interface is described by a
-// TC_IFC_DESCRIPTOR, one after another in the buffer.
+// Each interface is described by a TC_IFC_DESCRIPTOR, one after another in the buffer.
 //
 // Parameters:
 //
@@ -636,8 +630,7 @@ func (Raw) TcEnumerateInterfaces(clientHandle Handle, pBufferSize *uint32, inter
 
 // TcGetFlowNameW calls traffic.dll!TcGetFlowNameW. Returns the name of a flow, given its handle.
 //
-// Returns the name of a flow, given its handle. The name identifies the flow to TcQueryFlow and
-// TcSetFlow. This is the UTF-16 form of the call.
+// The name identifies the flow to TcQueryFlow and TcSetFlow. This is the UTF-16 form of the call.
 //
 // Parameters:
 //
@@ -706,8 +699,7 @@ func (Raw) TcGetFlowNameW(flowHandle Handle, strSize uint32, pFlowName *uint16) 
 
 // TcModifyFlow calls traffic.dll!TcModifyFlow. Changes the specification of an existing flow.
 //
-// Changes the specification of an existing flow. Like TcAddFlow, it may complete asynchronously
-// with ERROR_SIGNAL_PENDING.
+// Like TcAddFlow, it may complete asynchronously with ERROR_SIGNAL_PENDING.
 //
 // Parameters:
 //
@@ -797,8 +789,7 @@ func (Raw) TcModifyFlow(flowHandle Handle, pGenericFlow *TC_GEN_FLOW) (Outcome, 
 // TcOpenInterfaceW calls traffic.dll!TcOpenInterfaceW. Opens an interface by name and returns a
 // handle to it.
 //
-// Opens an interface by name and returns a handle to it. The name is one that
-// TcEnumerateInterfaces reported. This is the UTF-16 form of the call.
+// The name is one that TcEnumerateInterfaces reported. This is the UTF-16 form of the call.
 //
 // Parameters:
 //
@@ -871,8 +862,7 @@ func (Raw) TcOpenInterfaceW(pInterfaceName *uint16, clientHandle Handle, clIfcCt
 // TcQueryFlowW calls traffic.dll!TcQueryFlowW. Reads a parameter of a flow, selected by GUID,
 // naming the flow by its name.
 //
-// Reads a parameter of a flow, selected by GUID, naming the flow by its name. Flow names come from
-// TcGetFlowName or TcEnumerateFlows. This is the UTF-16 form of the call.
+// Flow names come from TcGetFlowName or TcEnumerateFlows. This is the UTF-16 form of the call.
 //
 // Parameters:
 //
@@ -946,8 +936,7 @@ func (Raw) TcQueryFlowW(pFlowName *uint16, pGuidParam *GUID, pBufferSize *uint32
 // TcQueryInterface calls traffic.dll!TcQueryInterface. Reads a parameter of an interface, selected
 // by GUID.
 //
-// Reads a parameter of an interface, selected by GUID. It can also ask to be notified when the
-// parameter changes.
+// It can also ask to be notified when the parameter changes.
 //
 // Parameters:
 //
@@ -1025,9 +1014,8 @@ func (Raw) TcQueryInterface(ifcHandle Handle, pGuidParam *GUID, notifyChange uin
 // TcRegisterClient calls traffic.dll!TcRegisterClient. Registers a client with traffic control and
 // returns its client handle.
 //
-// Registers a client with traffic control and returns its client handle. A program must register
-// before it can open interfaces or install flows. The handlers it passes tell traffic control whom
-// to call when asynchronous operations complete or interfaces change.
+// A program must register before it can open interfaces or install flows. The handlers it passes
+// tell traffic control whom to call when asynchronous operations complete or interfaces change.
 //
 // Parameters:
 //
@@ -1102,8 +1090,7 @@ func (Raw) TcRegisterClient(tciVersion uint32, clRegCtx Handle, clientHandlerLis
 // TcSetFlowW calls traffic.dll!TcSetFlowW. Sets a parameter of a flow, selected by GUID, naming
 // the flow by its name.
 //
-// Sets a parameter of a flow, selected by GUID, naming the flow by its name. This is the UTF-16
-// form of the call.
+// This is the UTF-16 form of the call.
 //
 // Parameters:
 //
@@ -1176,7 +1163,7 @@ func (Raw) TcSetFlowW(pFlowName *uint16, pGuidParam *GUID, bufferSize uint32, bu
 // TcSetInterface calls traffic.dll!TcSetInterface. Sets a parameter of an interface, selected by
 // GUID.
 //
-// Sets a parameter of an interface, selected by GUID. Only some parameters can be set.
+// Only some parameters can be set.
 //
 // Parameters:
 //
