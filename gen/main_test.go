@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -137,7 +136,11 @@ func BenchmarkRegenerate(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	gofmt := filepath.Join(runtime.GOROOT(), "bin", "gofmt")
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	gofmt := filepath.Join(strings.TrimSpace(string(goroot)), "bin", "gofmt")
 	root := b.TempDir()
 	dir := func(pkg string) string { return filepath.Join(root, pkg) }
 	cmds := regenerations(dir)

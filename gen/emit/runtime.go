@@ -45,7 +45,7 @@ func (g *gen) runtime() *jen.File {
 	f.Var().Defs(
 		jen.Comment(comment("ErrNoLastError is returned when a function reports failure but leaves the last error at 0.")),
 		jen.Id("ErrNoLastError").Op("=").Qual(rt, "ErrNoLastError"),
-		jen.Comment(comment("ErrUnavailable is matched (errors.Is) by the error a call returns when " + g.dllList() + " or a procedure cannot be loaded.")),
+		jen.Comment(comment("ErrUnavailable is matched (errors.Is) by the error a call returns when "+g.dllList()+" or a procedure cannot be loaded.")),
 		jen.Id("ErrUnavailable").Op("=").Qual(rt, "ErrUnavailable"),
 	)
 	f.Line()

@@ -29,34 +29,36 @@ type wineBaseline struct {
 }
 
 // calls makes each function's call with zero handles and NULL pointers,
-// returning the error and, for the functions that return a handle through
-// a pointer, what was written there.
-var calls = map[string]func() (error, Handle){
-	"TcAddFilter":      func() (error, Handle) { var h Handle; return TcAddFilter(0, nil, &h), h },
-	"TcAddFlow":        func() (error, Handle) { var h Handle; return TcAddFlow(0, 0, 0, nil, &h), h },
-	"TcCloseInterface": func() (error, Handle) { return TcCloseInterface(0), 0 },
-	"TcDeleteFilter":   func() (error, Handle) { return TcDeleteFilter(0), 0 },
-	"TcDeleteFlow":     func() (error, Handle) { return TcDeleteFlow(0), 0 },
-	"TcDeregisterClient": func() (error, Handle) {
-		return TcDeregisterClient(0), 0
+// returning, for the functions that return a handle through a pointer, what
+// was written there, and the error.
+var calls = map[string]func() (Handle, error){
+	"TcAddFilter":      func() (Handle, error) { var h Handle; err := TcAddFilter(0, nil, &h); return h, err },
+	"TcAddFlow":        func() (Handle, error) { var h Handle; err := TcAddFlow(0, 0, 0, nil, &h); return h, err },
+	"TcCloseInterface": func() (Handle, error) { return 0, TcCloseInterface(0) },
+	"TcDeleteFilter":   func() (Handle, error) { return 0, TcDeleteFilter(0) },
+	"TcDeleteFlow":     func() (Handle, error) { return 0, TcDeleteFlow(0) },
+	"TcDeregisterClient": func() (Handle, error) {
+		return 0, TcDeregisterClient(0)
 	},
-	"TcEnumerateFlows": func() (error, Handle) {
+	"TcEnumerateFlows": func() (Handle, error) {
 		var e Handle
 		var n, size uint32
-		return TcEnumerateFlows(0, &e, &n, &size, nil), e
+		err := TcEnumerateFlows(0, &e, &n, &size, nil)
+		return e, err
 	},
-	"TcEnumerateInterfaces": func() (error, Handle) { var n uint32; return TcEnumerateInterfaces(0, &n, nil), 0 },
-	"TcGetFlowNameW":        func() (error, Handle) { return TcGetFlowNameW(0, 0, nil), 0 },
-	"TcModifyFlow":          func() (error, Handle) { return TcModifyFlow(0, nil), 0 },
-	"TcOpenInterfaceW":      func() (error, Handle) { var h Handle; return TcOpenInterfaceW(nil, 0, 0, &h), h },
-	"TcQueryFlowW":          func() (error, Handle) { var n uint32; return TcQueryFlowW(nil, nil, &n, nil), 0 },
-	"TcQueryInterface":      func() (error, Handle) { var n uint32; return TcQueryInterface(0, nil, 0, &n, nil), 0 },
-	"TcRegisterClient": func() (error, Handle) {
+	"TcEnumerateInterfaces": func() (Handle, error) { var n uint32; return 0, TcEnumerateInterfaces(0, &n, nil) },
+	"TcGetFlowNameW":        func() (Handle, error) { return 0, TcGetFlowNameW(0, 0, nil) },
+	"TcModifyFlow":          func() (Handle, error) { return 0, TcModifyFlow(0, nil) },
+	"TcOpenInterfaceW":      func() (Handle, error) { var h Handle; err := TcOpenInterfaceW(nil, 0, 0, &h); return h, err },
+	"TcQueryFlowW":          func() (Handle, error) { var n uint32; return 0, TcQueryFlowW(nil, nil, &n, nil) },
+	"TcQueryInterface":      func() (Handle, error) { var n uint32; return 0, TcQueryInterface(0, nil, 0, &n, nil) },
+	"TcRegisterClient": func() (Handle, error) {
 		var h Handle
-		return TcRegisterClient(2, 0, &TCI_CLIENT_FUNC_LIST{}, &h), h
+		err := TcRegisterClient(2, 0, &TCI_CLIENT_FUNC_LIST{}, &h)
+		return h, err
 	},
-	"TcSetFlowW":     func() (error, Handle) { return TcSetFlowW(nil, nil, 0, nil), 0 },
-	"TcSetInterface": func() (error, Handle) { return TcSetInterface(0, nil, 0, nil), 0 },
+	"TcSetFlowW":     func() (Handle, error) { return 0, TcSetFlowW(nil, nil, 0, nil) },
+	"TcSetInterface": func() (Handle, error) { return 0, TcSetInterface(0, nil, 0, nil) },
 }
 
 // exceptionWineStub is the exit status of a process that called a Wine
@@ -73,7 +75,7 @@ func TestChildCall(t *testing.T) {
 	if fn == "" {
 		t.Skip("runs only as the child of TestWineBaseline")
 	}
-	err, h := calls[fn]()
+	h, err := calls[fn]()
 	fmt.Printf("returned %v %#x\n", err, uintptr(h))
 }
 
@@ -138,7 +140,7 @@ func TestWineBaseline(t *testing.T) {
 				}
 				return
 			}
-			err, h := calls[c.Func]()
+			h, err := calls[c.Func]()
 			if !errors.Is(err, windows.Errno(want.Code)) {
 				t.Errorf("%s = %v; the baseline says %s (%d)", c.Func, err, want.Status, want.Code)
 			}
