@@ -80,11 +80,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	opts := model.Options{Lenient: *dump || *report}
 	var all *cdecl.File
 	if len(headers) > 0 {
-		h, err := readHeaders(headers, stderr)
+		h, origin, err := readHeaders(headers, stderr)
 		if err != nil {
 			return err
 		}
 		all = h
+		opts.TypeHeaders = origin
 		if len(codes) == 0 {
 			for _, n := range codeHeaders {
 				p := filepath.Join(filepath.Dir(headers[0]), n)
@@ -127,17 +128,38 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 // readHeaders parses the headers and joins their declarations, the first
-// header's first. Its warnings go to stderr.
-func readHeaders(paths []string, stderr io.Writer) (*cdecl.File, error) {
+// header's first, and says which later header declares each type the
+// earlier ones do not. The first header's warnings go to stderr.
+func readHeaders(paths []string, stderr io.Writer) (*cdecl.File, map[string]string, error) {
 	all := &cdecl.File{}
+	origin := map[string]string{}
 	for i, path := range paths {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h, err := cdecl.ParseHeader(path, src)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if i > 0 {
+			note := func(n string) {
+				if _, ok := origin[n]; !ok && !declares(all, n) {
+					origin[n] = filepath.Base(path)
+				}
+			}
+			for _, s := range h.Structs {
+				note(s.Name)
+				for _, p := range s.Ptrs {
+					note(p)
+				}
+			}
+			for _, e := range h.Enums {
+				note(e.Name)
+			}
+			for _, t := range h.Typedefs {
+				note(t.Name)
+			}
 		}
 		if i == 0 {
 			defer func(ws []*diag.Error) {
@@ -157,7 +179,7 @@ func readHeaders(paths []string, stderr io.Writer) (*cdecl.File, error) {
 		all.Typedefs = append(all.Typedefs, h.Typedefs...)
 		all.Defines = append(all.Defines, h.Defines...)
 	}
-	return all, nil
+	return all, origin, nil
 }
 
 // readCodes reads the #define codes of the code headers. A name defined

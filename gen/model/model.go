@@ -266,6 +266,9 @@ type Options struct {
 	Header *cdecl.File
 	// HeaderName names the header in Struct.Header and messages.
 	HeaderName string
+	// TypeHeaders names, for a type Header declares, the header that
+	// declares it when that is not HeaderName (FLOWSPEC: qos.h).
+	TypeHeaders map[string]string
 	// Codes are error and status codes defined by headers (winerror.h,
 	// ntstatus.h, tcerror.h): the values of documented codes that no
 	// error-code page defines, and a cross-check of those that one does.
@@ -1196,7 +1199,13 @@ func (b *builder) prunePulled() {
 			visit(e.Name)
 		}
 	}
-	pulled := func(name string) bool { return strings.HasPrefix(b.decls[name], b.opts.HeaderName+":") }
+	pulled := func(name string) bool {
+		hn := b.opts.HeaderName
+		if o := b.opts.TypeHeaders[name]; o != "" {
+			hn = o
+		}
+		return strings.HasPrefix(b.decls[name], hn+":")
+	}
 	m.Structs = filter(m.Structs, func(s Struct) bool { return s.Page != "" || used[s.Name] })
 	m.Enums = filter(m.Enums, func(e Enum) bool { return e.Page != "" || used[e.Name] })
 	m.Typedefs = filter(m.Typedefs, func(t Typedef) bool { return !pulled(t.Name) || used[t.Name] })
@@ -1322,6 +1331,9 @@ func (b *builder) pullHeaderTypes() {
 func (b *builder) pullType(name string, u typeUse) {
 	h := b.opts.Header
 	hn := b.opts.HeaderName
+	if o := b.opts.TypeHeaders[name]; o != "" {
+		hn = o
+	}
 	for _, s := range h.Structs {
 		if s.Name != name && !slices.Contains(s.Ptrs, name) {
 			continue

@@ -4,7 +4,7 @@ package traffic
 
 import "unsafe"
 
-// SERVICETYPE is the C SERVICETYPE (ULONG). It is declared in traffic.h.
+// SERVICETYPE is the C SERVICETYPE (ULONG). It is declared in qos.h.
 type SERVICETYPE uint32
 
 // TCI_ADD_FLOW_COMPLETE_HANDLER is the C function pointer type TCI_ADD_FLOW_COMPLETE_HANDLER (VOID
@@ -63,7 +63,7 @@ type ENUMERATION_BUFFER struct {
 }
 
 // FLOWSPEC is the C structure FLOWSPEC, laid out as the Windows C ABI lays it out on amd64, 386
-// and arm64. It is declared in traffic.h and has no page of its own.
+// and arm64. It is declared in qos.h and has no page of its own.
 type FLOWSPEC struct {
 	TokenRate          uint32
 	TokenBucketSize    uint32
@@ -76,7 +76,7 @@ type FLOWSPEC struct {
 }
 
 // NETWORK_ADDRESS is the C structure NETWORK_ADDRESS, laid out as the Windows C ABI lays it out on
-// amd64, 386 and arm64. It is declared in traffic.h and has no page of its own.
+// amd64, 386 and arm64. It is declared in ntddndis.h and has no page of its own.
 type NETWORK_ADDRESS struct {
 	AddressLength uint16
 	AddressType   uint16
@@ -84,7 +84,7 @@ type NETWORK_ADDRESS struct {
 }
 
 // NETWORK_ADDRESS_LIST is the C structure NETWORK_ADDRESS_LIST, laid out as the Windows C ABI lays
-// it out on amd64, 386 and arm64. It is declared in traffic.h and has no page of its own.
+// it out on amd64, 386 and arm64. It is declared in ntddndis.h and has no page of its own.
 type NETWORK_ADDRESS_LIST struct {
 	AddressCount int32
 	AddressType  uint16
@@ -92,7 +92,7 @@ type NETWORK_ADDRESS_LIST struct {
 }
 
 // QOS_OBJECT_HDR is the C structure QOS_OBJECT_HDR, laid out as the Windows C ABI lays it out on
-// amd64, 386 and arm64. It is declared in traffic.h and has no page of its own.
+// amd64, 386 and arm64. It is declared in qos.h and has no page of its own.
 type QOS_OBJECT_HDR struct {
 	ObjectType   uint32
 	ObjectLength uint32
