@@ -180,3 +180,44 @@ func BenchmarkGenerateInProcess(b *testing.B) {
 		}
 	}
 }
+
+// TestCodeHeadersCrossChecked: a code two code headers define with
+// different values fails the run, naming both places.
+func TestCodeHeadersCrossChecked(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.h"), filepath.Join(dir, "b.h")
+	os.WriteFile(a, []byte("#define ERROR_X 5L\n#define WSAEX (10000 + 4)\n"), 0o644)
+	os.WriteFile(b, []byte("#define WSAEX 10004\n#define ERROR_X 6L\n"), 0o644)
+	_, _, err := readCodes([]string{a, b})
+	if err == nil || !strings.Contains(err.Error(), b+":2: ERROR_X is 0x6; "+a+":1 defines it as 0x5") || strings.Contains(err.Error(), "WSAEX") {
+		t.Errorf("readCodes = %v; want one error for ERROR_X naming both lines, none for WSAEX", err)
+	}
+}
+
+// TestReportIsStableAndComplete: -report over the traffic spec lists every
+// function once, with its convention, and is the same on every run.
+func TestReportIsStableAndComplete(t *testing.T) {
+	const inc = "/usr/share/mingw-w64/include/"
+	if _, err := os.Stat(inc + "traffic.h"); err != nil {
+		t.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
+	args := []string{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h", "-report"}
+	var first, second bytes.Buffer
+	if err := run(args, &first, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(args, &second, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != second.String() {
+		t.Error("two -report runs differ")
+	}
+	for _, fn := range []string{"TcRegisterClient", "TcAddFlow", "TcOpenInterfaceW", "TcEnumerateFlows"} {
+		if n := strings.Count(first.String(), "generated function "+fn+" "); n != 1 {
+			t.Errorf("report lists %s %d times:\n%s", fn, n, first.String())
+		}
+	}
+	if !strings.Contains(first.String(), "win32-status") || strings.Contains(first.String(), "skipped") && !strings.Contains(first.String(), "skipped: 0") {
+		t.Errorf("report:\n%s\nwant every function generated as win32-status, nothing skipped", first.String())
+	}
+}
