@@ -4,6 +4,7 @@
 package qwave
 
 import (
+	winapi "github.com/winqos/winqos/qwave/internal/winapi"
 	"golang.org/x/sys/windows"
 	"syscall"
 	"unsafe"
@@ -12,17 +13,17 @@ import (
 var (
 	modqwave = windows.NewLazySystemDLL("qwave.dll")
 
-	procQOSAddSocketToFlow      = &procAddr{proc: modqwave.NewProc("QOSAddSocketToFlow")}
-	procQOSCancel               = &procAddr{proc: modqwave.NewProc("QOSCancel")}
-	procQOSCloseHandle          = &procAddr{proc: modqwave.NewProc("QOSCloseHandle")}
-	procQOSCreateHandle         = &procAddr{proc: modqwave.NewProc("QOSCreateHandle")}
-	procQOSEnumerateFlows       = &procAddr{proc: modqwave.NewProc("QOSEnumerateFlows")}
-	procQOSNotifyFlow           = &procAddr{proc: modqwave.NewProc("QOSNotifyFlow")}
-	procQOSQueryFlow            = &procAddr{proc: modqwave.NewProc("QOSQueryFlow")}
-	procQOSRemoveSocketFromFlow = &procAddr{proc: modqwave.NewProc("QOSRemoveSocketFromFlow")}
-	procQOSSetFlow              = &procAddr{proc: modqwave.NewProc("QOSSetFlow")}
-	procQOSStartTrackingClient  = &procAddr{proc: modqwave.NewProc("QOSStartTrackingClient")}
-	procQOSStopTrackingClient   = &procAddr{proc: modqwave.NewProc("QOSStopTrackingClient")}
+	procQOSAddSocketToFlow      = winapi.NewProc(modqwave, "QOSAddSocketToFlow")
+	procQOSCancel               = winapi.NewProc(modqwave, "QOSCancel")
+	procQOSCloseHandle          = winapi.NewProc(modqwave, "QOSCloseHandle")
+	procQOSCreateHandle         = winapi.NewProc(modqwave, "QOSCreateHandle")
+	procQOSEnumerateFlows       = winapi.NewProc(modqwave, "QOSEnumerateFlows")
+	procQOSNotifyFlow           = winapi.NewProc(modqwave, "QOSNotifyFlow")
+	procQOSQueryFlow            = winapi.NewProc(modqwave, "QOSQueryFlow")
+	procQOSRemoveSocketFromFlow = winapi.NewProc(modqwave, "QOSRemoveSocketFromFlow")
+	procQOSSetFlow              = winapi.NewProc(modqwave, "QOSSetFlow")
+	procQOSStartTrackingClient  = winapi.NewProc(modqwave, "QOSStartTrackingClient")
+	procQOSStopTrackingClient   = winapi.NewProc(modqwave, "QOSStopTrackingClient")
 )
 
 // Native is the API as qwave.dll implements it. Its zero value is ready to use.
@@ -91,10 +92,10 @@ var _ API = Observed{}
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosaddsockettoflow
 func QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) error {
-	addr := procQOSAddSocketToFlow.addr.Load()
+	addr := procQOSAddSocketToFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+		if addr, err = procQOSAddSocketToFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -124,10 +125,10 @@ func (x Observed) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *
 
 // QOSAddSocketToFlow calls QOSAddSocketToFlow and reports the raw outcome.
 func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) (Outcome, error) {
-	addr := procQOSAddSocketToFlow.addr.Load()
+	addr := procQOSAddSocketToFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+		if addr, err = procQOSAddSocketToFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -162,10 +163,10 @@ func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSock
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscancel
 func QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
-	addr := procQOSCancel.addr.Load()
+	addr := procQOSCancel.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCancel.load(); err != nil {
+		if addr, err = procQOSCancel.Load(); err != nil {
 			return err
 		}
 	}
@@ -195,10 +196,10 @@ func (x Observed) QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
 
 // QOSCancel calls QOSCancel and reports the raw outcome.
 func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSCancel.addr.Load()
+	addr := procQOSCancel.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCancel.load(); err != nil {
+		if addr, err = procQOSCancel.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -223,10 +224,10 @@ func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) 
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosclosehandle
 func QOSCloseHandle(qosHandle Handle) error {
-	addr := procQOSCloseHandle.addr.Load()
+	addr := procQOSCloseHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCloseHandle.load(); err != nil {
+		if addr, err = procQOSCloseHandle.Load(); err != nil {
 			return err
 		}
 	}
@@ -256,10 +257,10 @@ func (x Observed) QOSCloseHandle(qosHandle Handle) error {
 
 // QOSCloseHandle calls QOSCloseHandle and reports the raw outcome.
 func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
-	addr := procQOSCloseHandle.addr.Load()
+	addr := procQOSCloseHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCloseHandle.load(); err != nil {
+		if addr, err = procQOSCloseHandle.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -300,10 +301,10 @@ func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscreatehandle
 func QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error {
-	addr := procQOSCreateHandle.addr.Load()
+	addr := procQOSCreateHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCreateHandle.load(); err != nil {
+		if addr, err = procQOSCreateHandle.Load(); err != nil {
 			return err
 		}
 	}
@@ -333,10 +334,10 @@ func (x Observed) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error
 
 // QOSCreateHandle calls QOSCreateHandle and reports the raw outcome.
 func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, error) {
-	addr := procQOSCreateHandle.addr.Load()
+	addr := procQOSCreateHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCreateHandle.load(); err != nil {
+		if addr, err = procQOSCreateHandle.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -377,10 +378,10 @@ func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, er
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosenumerateflows
 func QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) error {
-	addr := procQOSEnumerateFlows.addr.Load()
+	addr := procQOSEnumerateFlows.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+		if addr, err = procQOSEnumerateFlows.Load(); err != nil {
 			return err
 		}
 	}
@@ -410,10 +411,10 @@ func (x Observed) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsaf
 
 // QOSEnumerateFlows calls QOSEnumerateFlows and reports the raw outcome.
 func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) (Outcome, error) {
-	addr := procQOSEnumerateFlows.addr.Load()
+	addr := procQOSEnumerateFlows.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+		if addr, err = procQOSEnumerateFlows.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -478,10 +479,10 @@ func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Point
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosnotifyflow
 func QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSNotifyFlow.addr.Load()
+	addr := procQOSNotifyFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSNotifyFlow.load(); err != nil {
+		if addr, err = procQOSNotifyFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -511,10 +512,10 @@ func (x Observed) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation Q
 
 // QOSNotifyFlow calls QOSNotifyFlow and reports the raw outcome.
 func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSNotifyFlow.addr.Load()
+	addr := procQOSNotifyFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSNotifyFlow.load(); err != nil {
+		if addr, err = procQOSNotifyFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -584,10 +585,10 @@ func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTI
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosqueryflow
 func QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSQueryFlow.addr.Load()
+	addr := procQOSQueryFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSQueryFlow.load(); err != nil {
+		if addr, err = procQOSQueryFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -617,10 +618,10 @@ func (x Observed) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QO
 
 // QOSQueryFlow calls QOSQueryFlow and reports the raw outcome.
 func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSQueryFlow.addr.Load()
+	addr := procQOSQueryFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSQueryFlow.load(); err != nil {
+		if addr, err = procQOSQueryFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -663,10 +664,10 @@ func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosremovesocketfromflow
 func QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) error {
-	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	addr := procQOSRemoveSocketFromFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+		if addr, err = procQOSRemoveSocketFromFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -696,10 +697,10 @@ func (x Observed) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowI
 
 // QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow and reports the raw outcome.
 func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) (Outcome, error) {
-	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	addr := procQOSRemoveSocketFromFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+		if addr, err = procQOSRemoveSocketFromFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -767,10 +768,10 @@ func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_F
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qossetflow
 func QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSSetFlow.addr.Load()
+	addr := procQOSSetFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSSetFlow.load(); err != nil {
+		if addr, err = procQOSSetFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -800,10 +801,10 @@ func (x Observed) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_
 
 // QOSSetFlow calls QOSSetFlow and reports the raw outcome.
 func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSSetFlow.addr.Load()
+	addr := procQOSSetFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSSetFlow.load(); err != nil {
+		if addr, err = procQOSSetFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -849,10 +850,10 @@ func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLO
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstarttrackingclient
 func QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	addr := procQOSStartTrackingClient.addr.Load()
+	addr := procQOSStartTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+		if addr, err = procQOSStartTrackingClient.Load(); err != nil {
 			return err
 		}
 	}
@@ -882,10 +883,10 @@ func (x Observed) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddr
 
 // QOSStartTrackingClient calls QOSStartTrackingClient and reports the raw outcome.
 func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	addr := procQOSStartTrackingClient.addr.Load()
+	addr := procQOSStartTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+		if addr, err = procQOSStartTrackingClient.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -924,10 +925,10 @@ func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, fl
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstoptrackingclient
 func QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	addr := procQOSStopTrackingClient.addr.Load()
+	addr := procQOSStopTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+		if addr, err = procQOSStopTrackingClient.Load(); err != nil {
 			return err
 		}
 	}
@@ -957,10 +958,10 @@ func (x Observed) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrA
 
 // QOSStopTrackingClient calls QOSStopTrackingClient and reports the raw outcome.
 func (Raw) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	addr := procQOSStopTrackingClient.addr.Load()
+	addr := procQOSStopTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+		if addr, err = procQOSStopTrackingClient.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}

@@ -14,6 +14,7 @@ var runtimeAliases = []struct{ name, doc string }{
 	{"ErrorDoc", "ErrorDoc is one documented failure code of one function."},
 	{"Outcome", "Outcome is what one call returned and the thread's last error after it."},
 	{"Dir", "Dir is a parameter's documented direction."},
+	{"LastErrorAccess", "LastErrorAccess is implemented by APIs whose calling thread has a Win32 last-error value that can be read and set, as conformance checks need."},
 	{"SuccessRule", "SuccessRule says how a function reports success."},
 	{"LastErrorRule", "LastErrorRule says what a function does to the thread's last error."},
 }

@@ -32,6 +32,10 @@ type Outcome = winapi.Outcome
 // Dir is a parameter's documented direction.
 type Dir = winapi.Dir
 
+// LastErrorAccess is implemented by APIs whose calling thread has a Win32 last-error value that
+// can be read and set, as conformance checks need.
+type LastErrorAccess = winapi.LastErrorAccess
+
 // SuccessRule says how a function reports success.
 type SuccessRule = winapi.SuccessRule
 

@@ -19,6 +19,9 @@ func NewProc(dll *windows.LazyDLL, name string) *Proc {
 	return &Proc{proc: dll.NewProc(name)}
 }
 
+// Name is the procedure's name.
+func (p *Proc) Name() string { return p.proc.Name }
+
 // Addr is the cached address, 0 before the first successful Load.
 func (p *Proc) Addr() uintptr { return p.addr.Load() }
 
