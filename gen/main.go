@@ -137,11 +137,7 @@ func readHeaders(paths []string, stderr io.Writer) (*cdecl.File, map[string]stri
 	all := &cdecl.File{}
 	origin := map[string]string{}
 	for i, path := range paths {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		h, err := cdecl.ParseHeader(path, src)
+		h, err := parseHeader(path)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -194,11 +190,7 @@ func readCodes(paths []string) ([]cdecl.Define, map[string]string, error) {
 	values := map[string]uint64{}
 	var errs []error
 	for _, path := range paths {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		h, err := cdecl.ParseHeader(path, src)
+		h, err := parseHeader(path)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -295,4 +287,12 @@ func declares(h *cdecl.File, name string) bool {
 		}
 	}
 	return false
+}
+
+func parseHeader(path string) (*cdecl.File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return cdecl.ParseHeader(path, src)
 }

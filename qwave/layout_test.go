@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -42,6 +41,10 @@ var layoutRequired = []string{
 	"QOS_VERSION",
 }
 
+// qos2Layout is what the layout tests check: ztypes.go against mingw-w64's
+// qos2.h.
+var qos2Layout = layout.Package{Dir: ".", Path: "github.com/winqos/winqos/qwave", TypesFile: layoutTypesFile, Header: "qos2.h", Prelude: qos2Prelude, Required: layoutRequired}
+
 // qos2Prelude includes qos2.h as a Windows C file does, with the fix-up its
 // mingw-w64 copy needs.
 const qos2Prelude = `#define WIN32_LEAN_AND_MEAN
@@ -52,74 +55,14 @@ typedef UINT32 QOS_FLOWID, *PQOS_FLOWID;
 #include <qos2.h>
 `
 
-// requireLayoutTools returns the clang to use, or skips when clang or the
-// mingw-w64 headers are missing. With CI=true it fails instead, so CI cannot
-// pass without running the check. A test binary built for Windows (run under
-// Wine or on Windows) always skips: the check runs on the Linux host, where
-// clang and the mingw-w64 headers live.
-func requireLayoutTools(t *testing.T) string {
-	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("test binary built for windows: the clang layout check runs in the native linux test binary")
-	}
-	clang, err := layout.Tools("qos2.h")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err.Error() + " (CI=true, so the layout check may not be skipped)")
-		}
-		t.Skip(err)
-	}
-	return clang
-}
-
-func requireLayoutStructs(t *testing.T, names []string) {
-	t.Helper()
-	have := map[string]bool{}
-	for _, n := range names {
-		have[n] = true
-	}
-	for _, n := range layoutRequired {
-		if !have[n] {
-			t.Errorf("struct %s not found in %s (found %v)", n, layoutTypesFile, names)
-		}
-	}
-}
-
 // TestLayoutMatchesClang compares every struct of ztypes.go with the layout
 // clang computes for the mingw-w64 qos2.h on each Windows target.
 func TestLayoutMatchesClang(t *testing.T) {
-	clang := requireLayoutTools(t)
-	for _, a := range layout.Arches {
-		t.Run(a.GOARCH, func(t *testing.T) {
-			t.Parallel()
-			fset, files, err := layout.ParseFiles(".", a.GOARCH)
-			if err != nil {
-				t.Fatal(err)
-			}
-			goRecs, names, err := layout.GoLayouts(fset, files, "github.com/winqos/winqos/qwave", layoutTypesFile, a.GOARCH)
-			if err != nil {
-				t.Fatal(err)
-			}
-			requireLayoutStructs(t, names)
-			dump, err := layout.Dump(clang, a.Target, layout.Source(qos2Prelude, names))
-			if err != nil {
-				t.Fatal(err)
-			}
-			cRecs, err := layout.ParseDump(dump)
-			if err != nil {
-				t.Fatalf("parsing the clang %s dump: %v", a.Target, err)
-			}
-			for _, m := range layout.Compare(a.GOARCH, names, goRecs, cRecs) {
-				t.Error(m)
-			}
-			for _, n := range names {
-				t.Logf("%s: %s", n, layout.Format(goRecs[n]))
-			}
-			if a.GOARCH == "386" {
-				checkRecordedLayouts(t, cRecs)
-			}
-		})
-	}
+	qos2Layout.CheckClang(t, func(t *testing.T, goarch string, cRecs map[string]layout.Record) {
+		if goarch == "386" {
+			checkRecordedLayouts(t, cRecs)
+		}
+	})
 }
 
 // checkRecordedLayouts keeps the recorded dump TestLayoutDetectsMismatch uses equal
@@ -296,11 +239,10 @@ func TestLayoutDetectsMismatch(t *testing.T) {
 					t.Fatalf("%s in %s: %v", tc.record, layoutTypesFile, err)
 				}
 			}
-			goRecs, names, err := layout.GoLayouts(fset, files, "github.com/winqos/winqos/qwave", layoutTypesFile, "386")
+			goRecs, _, err := layout.GoLayouts(fset, files, "github.com/winqos/winqos/qwave", layoutTypesFile, "386")
 			if err != nil {
 				t.Fatal(err)
 			}
-			requireLayoutStructs(t, names)
 			got := layout.Compare("386", layoutRequired, goRecs, recorded)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("mismatches:\n\t%s\nwant:\n\t%s", strings.Join(got, "\n\t"), strings.Join(tc.want, "\n\t"))
@@ -313,37 +255,10 @@ func TestLayoutDetectsMismatch(t *testing.T) {
 // that the layouts go/types computes (which TestLayoutMatchesClang relies on
 // for every GOARCH) are those the compiler produced for the real types.
 func TestLayoutGoTypesMatchesCompiler(t *testing.T) {
-	compiled := map[string]reflect.Type{
+	qos2Layout.CheckCompiler(t, map[string]reflect.Type{
 		"QOS_FLOWRATE_OUTGOING": reflect.TypeFor[qwave.QOS_FLOWRATE_OUTGOING](),
 		"QOS_FLOW_FUNDAMENTALS": reflect.TypeFor[qwave.QOS_FLOW_FUNDAMENTALS](),
 		"QOS_PACKET_PRIORITY":   reflect.TypeFor[qwave.QOS_PACKET_PRIORITY](),
 		"QOS_VERSION":           reflect.TypeFor[qwave.QOS_VERSION](),
-	}
-	supported := false
-	for _, a := range layout.Arches {
-		supported = supported || a.GOARCH == runtime.GOARCH
-	}
-	if !supported || runtime.Compiler != "gc" {
-		t.Skipf("GOARCH %s with compiler %s: Windows structs are checked only for gc on 386, amd64 and arm64", runtime.GOARCH, runtime.Compiler)
-	}
-	fset, files, err := layout.ParseFiles(".", runtime.GOARCH)
-	if err != nil {
-		t.Fatal(err)
-	}
-	goRecs, _, err := layout.GoLayouts(fset, files, "github.com/winqos/winqos/qwave", layoutTypesFile, runtime.GOARCH)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range layoutRequired {
-		rt := compiled[name]
-		want := layout.Record{Size: int64(rt.Size()), Align: int64(rt.Align())}
-		for i := range rt.NumField() {
-			if f := rt.Field(i); f.Name != "_" {
-				want.Fields = append(want.Fields, layout.Field{Name: f.Name, Offset: int64(f.Offset)})
-			}
-		}
-		if got := goRecs[name]; !reflect.DeepEqual(got, want) {
-			t.Errorf("%s on %s: go/types says %+v, compiler %+v", name, runtime.GOARCH, got, want)
-		}
-	}
+	})
 }

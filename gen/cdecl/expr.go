@@ -155,14 +155,7 @@ func (e *evaluator) unary() int64 {
 			return v
 		}
 		if e.peekText(0) == "(" { // a value-wrapping macro
-			e.pos++
-			v := e.binary(0)
-			if e.peekText(0) != ")" {
-				e.bad = true
-				return 0
-			}
-			e.pos++
-			return v
+			return e.parenthesized()
 		}
 		e.bad = true
 		return 0
@@ -183,15 +176,20 @@ func (e *evaluator) unary() int64 {
 				return v
 			}
 		}
-		e.pos++
-		v := e.binary(0)
-		if e.peekText(0) != ")" {
-			e.bad = true
-			return 0
-		}
-		e.pos++
-		return v
+		return e.parenthesized()
 	}
 	e.bad = true
 	return 0
+}
+
+// parenthesized evaluates "(" expression ")" at the current token.
+func (e *evaluator) parenthesized() int64 {
+	e.pos++
+	v := e.binary(0)
+	if e.peekText(0) != ")" {
+		e.bad = true
+		return 0
+	}
+	e.pos++
+	return v
 }
