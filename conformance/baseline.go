@@ -1,8 +1,10 @@
 package conformance
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -42,19 +44,15 @@ func (b *Baseline) Crashing(fn string) bool {
 }
 
 // Allows reports whether the baseline lists code as a known failure of fn
-// beyond the documented ones.
+// beyond the documented ones. Names resolve through the complete winerror
+// table (qwave.ErrorCode); LoadBaseline rejects a name it does not know.
 func (b *Baseline) Allows(fn string, code qwave.Errno) bool {
 	for _, name := range b.Codes[fn] {
-		if knownCodes[name] == code {
+		if c, ok := qwave.ErrorCode(name); ok && c == code {
 			return true
 		}
 	}
 	return false
-}
-
-// knownCodes resolves the codes baselines name that no function documents.
-var knownCodes = map[string]qwave.Errno{
-	"ERROR_SERVICE_ALREADY_RUNNING": 1056,
 }
 
 // Deviation is the known result of one case that does not pass.
@@ -64,20 +62,101 @@ type Deviation struct {
 	Why      string `json:"why,omitempty"`
 }
 
-// LoadBaseline reads an embedded baseline by name ("wine-8.0", "windows")
-// or a JSON file by path.
+// LoadBaseline reads an embedded baseline by name ("wine-8.0") or a JSON
+// file by path, and validates it: every case, function and code name must be
+// one the suite, the contract tables or winerror.h knows, and every status
+// one a run gives. An error names the file and the entry.
 func LoadBaseline(nameOrPath string) (*Baseline, error) {
+	file := "conformance/baselines/" + nameOrPath + ".json (embedded)"
 	src, err := baselines.ReadFile("baselines/" + nameOrPath + ".json")
 	if err != nil {
+		file = nameOrPath
 		if src, err = os.ReadFile(nameOrPath); err != nil {
 			return nil, fmt.Errorf("baseline %q: neither embedded (%s) nor a readable file: %w", nameOrPath, strings.Join(BaselineNames(), ", "), err)
 		}
 	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.DisallowUnknownFields()
 	var b Baseline
-	if err := json.Unmarshal(src, &b); err != nil {
-		return nil, fmt.Errorf("baseline %s: %w", nameOrPath, err)
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", file, err)
+	}
+	if err := b.validate(file); err != nil {
+		return nil, err
 	}
 	return &b, nil
+}
+
+// validate checks every name the baseline uses.
+func (b *Baseline) validate(file string) error {
+	var errs []error
+	bad := func(entry, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("baseline %s: %s: %s", file, entry, fmt.Sprintf(format, args...)))
+	}
+	names := Names()
+	for _, name := range sortedKeys(b.Deviations) {
+		entry := fmt.Sprintf("deviations[%q]", name)
+		if _, ok := Describe(name); !ok {
+			bad(entry, "no case %q in the suite%s", name, nearest(name, names))
+		}
+		switch st := b.Deviations[name].Status; st {
+		case Fail, Crashed, Hung:
+		default:
+			bad(entry, "status %q; want fail, crashed or hung", st)
+		}
+	}
+	for i, fn := range b.Crashes {
+		if _, ok := qwave.ContractOf(fn); !ok {
+			bad(fmt.Sprintf("crashes[%d]", i), "no function %q%s", fn, nearest(fn, funcNames()))
+		}
+	}
+	for _, fn := range sortedKeys(b.Codes) {
+		if _, ok := qwave.ContractOf(fn); !ok {
+			bad(fmt.Sprintf("codes[%q]", fn), "no function %q%s", fn, nearest(fn, funcNames()))
+		}
+		for i, name := range b.Codes[fn] {
+			if _, ok := qwave.ErrorCode(name); !ok {
+				bad(fmt.Sprintf("codes[%q][%d]", fn, i), "winerror.h defines no %q", name)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func funcNames() []string {
+	var out []string
+	for _, c := range qwave.Contracts() {
+		out = append(out, c.Func)
+	}
+	return out
+}
+
+// nearest suggests the closest candidate sharing name's prefix up to "/",
+// or the closest overall, by common prefix length.
+func nearest(name string, candidates []string) string {
+	best, bestN := "", 0
+	for _, c := range candidates {
+		n := 0
+		for n < len(c) && n < len(name) && c[n] == name[n] {
+			n++
+		}
+		if n > bestN {
+			best, bestN = c, n
+		}
+	}
+	if bestN < len(name)/2 {
+		return ""
+	}
+	return "; did you mean " + best + "?"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // BaselineNames lists the embedded baselines.
@@ -98,8 +177,11 @@ func (d Deviation) matches(r Result) bool {
 type BaselineDiff struct {
 	Case string
 	Want *Deviation // nil: the baseline expects the case to pass
-	Got  Result
+	Got  Result     // Got.Status is "" for a baseline entry the run did not run
 }
+
+// NotRun reports whether the diff is a baseline entry the run did not run.
+func (d BaselineDiff) NotRun() bool { return d.Got.Status == "" }
 
 func (d BaselineDiff) String() string {
 	want := "pass"
@@ -114,6 +196,8 @@ func (d BaselineDiff) String() string {
 		got += " (" + d.Got.Observed + ")"
 	}
 	switch {
+	case d.NotRun():
+		return fmt.Sprintf("%s: not run; the baseline expects %s", d.Case, want)
 	case d.Want == nil:
 		return fmt.Sprintf("%s: new deviation: %s; the baseline expects a pass: %s", d.Case, got, d.Got.Message())
 	case d.Got.Status == Pass:
@@ -139,6 +223,12 @@ func (b *Baseline) Compare(r Report) []BaselineDiff {
 			diffs = append(diffs, BaselineDiff{Case: res.Case, Want: &d, Got: res})
 		}
 	}
+	for name, dev := range b.Deviations {
+		if !seen[name] {
+			d := dev
+			diffs = append(diffs, BaselineDiff{Case: name, Want: &d})
+		}
+	}
 	sort.Slice(diffs, func(i, j int) bool { return diffs[i].Case < diffs[j].Case })
 	return diffs
 }
@@ -155,32 +245,53 @@ func FromReport(platform, source string, r Report) Baseline {
 	return b
 }
 
-// Classify sets each result's Expectation and Verdict: a pass matches the
-// docs; a failure that equals known Windows behaviour (windows) is a
-// documentation finding; one the platform baseline lists is a known
-// deviation; anything else is a regression. Either baseline may be nil.
-func Classify(r *Report, windows, platform *Baseline) {
+// The expectations a result can be judged by (Result.Expectation).
+const (
+	ExpectDocumented = "documented"
+	ExpectObserved   = "observed on Windows"
+	ExpectBaseline   = "platform baseline"
+)
+
+// The verdicts Classify gives (Result.Verdict).
+const (
+	VerdictPass       = "pass"
+	VerdictSkip       = "skip"
+	VerdictFinding    = "documentation finding"
+	VerdictKnown      = "known deviation"
+	VerdictRegression = "regression"
+)
+
+// Classify sets each result's Expectation, Verdict and Why: a pass matches
+// the docs, unless an observed-on-Windows fact judged it (a run under
+// qwave.ProfileWindows), which makes it a documentation finding; a failure
+// whose outcome is what qwave.Facts record Windows doing is a documentation
+// finding too; one the platform baseline lists is a known deviation; anything
+// else is a regression. platform may be nil.
+func Classify(r *Report, platform *Baseline) {
 	for i := range r.Results {
 		res := &r.Results[i]
-		res.Expectation, res.Verdict = "documented", "pass"
-		if res.Status == Pass || res.Status == Skip {
-			if res.Status == Skip {
-				res.Verdict = "skip"
-			}
+		switch {
+		case res.Status == Skip:
+			res.Expectation, res.Verdict = ExpectDocumented, VerdictSkip
+			continue
+		case res.Status == Pass && res.Expectation == ExpectObserved:
+			res.Verdict = VerdictFinding
+			continue
+		case res.Status == Pass:
+			res.Expectation, res.Verdict = ExpectDocumented, VerdictPass
 			continue
 		}
-		if windows != nil {
-			if d, ok := windows.Deviations[res.Case]; ok && d.matches(*res) {
-				res.Expectation, res.Verdict = "observed on Windows", "documentation finding"
-				continue
-			}
+		fn, suffix := splitCase(*res)
+		if f, ok := qwave.FactOf(fn, suffix); ok && !f.Documented && res.Status == Fail && res.Observed == f.Outcome() {
+			res.Expectation, res.Verdict, res.Why, res.Fact = ExpectObserved, VerdictFinding, f.Why, f.Spec
+			continue
 		}
 		if platform != nil {
 			if d, ok := platform.Deviations[res.Case]; ok && d.matches(*res) {
-				res.Expectation, res.Verdict = "platform baseline", "known deviation"
+				res.Expectation, res.Verdict, res.Why = ExpectBaseline, VerdictKnown, d.Why
 				continue
 			}
 		}
-		res.Verdict = "regression"
+		res.Expectation, res.Verdict = ExpectDocumented, VerdictRegression
 	}
 }

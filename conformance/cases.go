@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"reflect"
 	"strings"
 	"unsafe"
@@ -221,7 +222,9 @@ func argString(v any) string {
 				return fmt.Sprintf("&{%d, %d}", x.MajorVersion, x.MinorVersion)
 			case *qwave.RawSockaddrAny:
 				if ip, port, ok := x.Addr(); ok {
-					return fmt.Sprintf("&{%v:%d}", ip, port)
+					if addr, ok := netip.AddrFromSlice(ip); ok {
+						return "&" + netip.AddrPortFrom(addr, port).String()
+					}
 				}
 			}
 		}
@@ -503,7 +506,7 @@ func scenarios() []testCase {
 				}
 				var id qwave.QOS_FLOWID
 				dest := sockaddr(e.opts.unreachable)
-				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &{%v}, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
+				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &%v, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
@@ -517,7 +520,7 @@ func scenarios() []testCase {
 				if !ok {
 					return
 				}
-				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &{%v}, 0)", uint64(h), e.opts.unreachable), func() error {
+				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &%v, 0)", uint64(h), e.opts.unreachable), func() error {
 					return e.api.QOSStartTrackingClient(h, sockaddr(e.opts.unreachable), 0)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)

@@ -69,6 +69,12 @@ type Result struct {
 	// Verdict is Classify's reading of the result: "pass", "documentation
 	// finding", "known deviation" or "regression"; set by runners.
 	Verdict string `json:"verdict,omitempty"`
+	// Why explains the expectation that judged a case other than the
+	// docs: the observed-on-Windows fact (qwave.Fact.Why) or the platform
+	// baseline's deviation. Fact is that fact's entry in spec/
+	// (spec/qos2/observed.yaml:LINE).
+	Why  string `json:"why,omitempty"`
+	Fact string `json:"fact,omitempty"`
 	// ExitCode and Stderr describe a crashed or hung case's process.
 	ExitCode int64  `json:"exit_code,omitempty"`
 	Stderr   string `json:"stderr,omitempty"`
@@ -79,6 +85,8 @@ type Result struct {
 
 // Report is the outcome of a run.
 type Report struct {
+	// Machine is where the run was made, when the runner recorded it.
+	Machine *Machine
 	Results []Result
 }
 
@@ -136,6 +144,7 @@ type options struct {
 	timeout     time.Duration
 	filter      func(name string) bool
 	inject      func(api qwave.API, fn string, code qwave.Errno) error
+	profile     qwave.Profile
 }
 
 // Option configures Run, Check and Cases.
@@ -165,6 +174,13 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 
 // WithFilter runs only the cases whose name match returns true for.
 func WithFilter(match func(name string) bool) Option { return func(o *options) { o.filter = match } }
+
+// WithProfile sets the expectations cases judge by: qwave.ProfileDocumented
+// (the default) accepts only what the docs allow; qwave.ProfileWindows also
+// accepts the outcome qwave.Facts record real Windows giving for the case,
+// and marks such a result's Expectation "observed on Windows" with the
+// fact's Why.
+func WithProfile(p qwave.Profile) Option { return func(o *options) { o.profile = p } }
 
 // WithInjection adds a case for every documented (function, code) pair:
 // inject makes the next call of fn on api fail with code (as

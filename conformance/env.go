@@ -47,7 +47,12 @@ func (e *env) run() (res Result) {
 // step skips the case (it says nothing about the rule under test).
 func (e *env) setup(what string, err error) bool {
 	if err != nil && e.setupErr == nil {
-		e.setupErr = fmt.Errorf("%s: %w", what, err)
+		var code qwave.Errno
+		if errors.As(err, &code) {
+			e.setupErr = fmt.Errorf("%s failed with %s (%d): %w", what, codeName(code), uint32(code), err)
+		} else {
+			e.setupErr = fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	return e.setupErr == nil
 }
@@ -85,9 +90,14 @@ func (o observation) describe() string {
 	return "FALSE (" + o.err.Error() + ")"
 }
 
+// codeName names a code from the complete winerror table, or gives its
+// number when winerror.h does not name it (the sentinel 0xdeadbeef).
 func codeName(c qwave.Errno) string {
-	if n := c.Name(); n != "" {
+	if n, ok := qwave.ErrorName(c); ok {
 		return n
+	}
+	if c > 0xffff {
+		return fmt.Sprintf("%#x", uint32(c))
 	}
 	return fmt.Sprintf("%d", uint32(c))
 }
@@ -116,11 +126,32 @@ func (e *env) fail(format string, args ...any) {
 	}
 }
 
+// fact returns what Windows is known to do in this case, under the Windows
+// profile.
+func (e *env) fact() (qwave.Fact, bool) {
+	if e.opts.profile != qwave.ProfileWindows {
+		return qwave.Fact{}, false
+	}
+	_, suffix, _ := strings.Cut(e.c.name, "/")
+	return qwave.FactOf(e.c.fn, suffix)
+}
+
+// byFact records that a fact judged the case.
+func (e *env) byFact(f qwave.Fact) {
+	if !f.Documented {
+		e.res.Expectation = ExpectObserved
+	}
+	e.res.Why, e.res.Fact = f.Why, f.Spec
+}
+
 // wantSuccess judges a call that the docs say succeeds: nonzero return and
 // the last error left alone.
 func (e *env) wantSuccess(o observation) bool {
 	e.record(o)
 	e.res.Allowed = "TRUE"
+	if f, ok := e.fact(); ok && f.OK {
+		e.byFact(f)
+	}
 	if o.err != nil {
 		e.fail("the call failed")
 		return false
@@ -143,6 +174,11 @@ func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool
 	} else {
 		e.res.Allowed = "FALSE with a code " + fn + " documents " + codeList(documentedCodes(fn))
 	}
+	f, hasFact := e.fact()
+	hasFact = hasFact && !f.OK
+	if hasFact && !f.Documented {
+		e.res.Allowed += "; on Windows " + f.Outcome()
+	}
 	if o.err == nil {
 		e.fail("the call succeeded")
 		return 0, false
@@ -163,6 +199,10 @@ func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool
 	if code == Sentinel {
 		e.fail("the call failed and left the stale last error %#x", uint32(Sentinel))
 		return code, false
+	}
+	if hasFact && code == f.Code {
+		e.byFact(f)
+		return code, true
 	}
 	if !qwave.Documented(fn, code) {
 		e.fail("%s does not document %s", fn, codeName(code))

@@ -11,6 +11,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/winqos/winqos/qwave"
 )
 
 // Meta is what a report says about the run at its top.
@@ -30,11 +32,26 @@ func (m Meta) baselineName() string {
 	return m.Baseline
 }
 
-// WriteJSONL writes r as JSON Lines: one JSON object per result (as
-// json.Marshal encodes a Result), in order, each ending in a newline. Each
-// line is one Write, so a report appended to result by result keeps every
-// complete line when the run is killed.
+// machineLine is the JSON Lines record of a report's machine.
+type machineLine struct {
+	Machine *Machine `json:"machine"`
+}
+
+// WriteJSONL writes r as JSON Lines: first, when r has a Machine, a line
+// {"machine": {...}}; then one JSON object per result (as json.Marshal
+// encodes a Result), in order, each ending in a newline. Each line is one
+// Write, so a report appended to result by result keeps every complete line
+// when the run is killed.
 func WriteJSONL(w io.Writer, r Report) error {
+	if r.Machine != nil {
+		line, err := json.Marshal(machineLine{r.Machine})
+		if err != nil {
+			return fmt.Errorf("conformance: machine: %w", err)
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+	}
 	for _, res := range r.Results {
 		line, err := json.Marshal(res)
 		if err != nil {
@@ -50,45 +67,81 @@ func WriteJSONL(w io.Writer, r Report) error {
 // ReadJSONL reads a report WriteJSONL wrote. Blank lines are ignored, and so
 // is a last line that is cut short (it lacks its newline and does not parse),
 // as a run killed mid-write leaves it. Any other line that is not a result
-// is an error naming the line ("line 3: ...").
+// or the machine is an error naming the line ("line 3: ...").
 func ReadJSONL(rd io.Reader) (Report, error) {
-	var r Report
+	r, bad, err := ReadJSONLLenient(rd)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(bad) > 0 {
+		return Report{}, bad[0]
+	}
+	return r, nil
+}
+
+// LineError is a line of a JSON Lines report that is not a result.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ReadJSONLLenient reads a report as ReadJSONL does, but keeps going past a
+// line that is not a result, returning every such line as a *LineError, so a
+// damaged file still yields what it holds. err is only a read error.
+func ReadJSONLLenient(rd io.Reader) (r Report, bad []*LineError, err error) {
 	br := bufio.NewReader(rd)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
 		eof := errors.Is(err, io.EOF)
 		if err != nil && !eof {
-			return Report{}, fmt.Errorf("line %d: %w", n, err)
+			return r, bad, fmt.Errorf("line %d: %w", n, err)
 		}
 		if text := bytes.TrimSpace(line); len(text) > 0 {
-			res, perr := parseResultLine(text)
+			res, m, perr := parseLine(text)
 			switch {
 			case perr != nil && eof:
 				// The last line, without its newline: a truncated write.
-				return r, nil
 			case perr != nil:
-				return Report{}, fmt.Errorf("line %d: %w", n, perr)
+				bad = append(bad, &LineError{Line: n, Err: perr})
+			case m != nil:
+				r.Machine = m
+			default:
+				r.Results = append(r.Results, res)
 			}
-			r.Results = append(r.Results, res)
 		}
 		if eof {
-			return r, nil
+			return r, bad, nil
 		}
 	}
 }
 
-func parseResultLine(text []byte) (Result, error) {
+// parseLine reads one line: a result, or the machine record.
+func parseLine(text []byte) (Result, *Machine, error) {
 	if text[0] != '{' {
-		return Result{}, errors.New("not a JSON object")
+		return Result{}, nil, errors.New("not a JSON object")
+	}
+	if bytes.HasPrefix(text, []byte(`{"machine":`)) {
+		var ml machineLine
+		if err := json.Unmarshal(text, &ml); err != nil {
+			return Result{}, nil, err
+		}
+		if ml.Machine == nil {
+			return Result{}, nil, errors.New("machine record without a machine")
+		}
+		return Result{}, ml.Machine, nil
 	}
 	var res Result
 	if err := json.Unmarshal(text, &res); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if res.Case == "" {
-		return Result{}, errors.New("result without a case name")
+		return Result{}, nil, errors.New("result without a case name")
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // splitCase returns the function a result's case belongs to (the part of its
@@ -172,7 +225,7 @@ func details(res Result) string {
 	line("allowed", res.Allowed)
 	if res.Code != 0 {
 		code := fmt.Sprintf("%d", uint32(res.Code))
-		if name := res.Code.Name(); name != "" {
+		if name, ok := qwave.ErrorName(res.Code); ok {
 			code += " (" + name + ")"
 		}
 		line("code", code)
@@ -182,6 +235,8 @@ func details(res Result) string {
 	line("source", res.Source)
 	line("expectation", res.Expectation)
 	line("verdict", res.Verdict)
+	line("why", res.Why)
+	line("fact", res.Fact)
 	if showExitCode(res) {
 		line("exit code", exitCodeString(res.ExitCode))
 	}
@@ -259,19 +314,24 @@ func xmlText(s string) string {
 }
 
 // WriteJUnit writes r as JUnit XML: a <testsuites> holding one <testsuite>
-// per function (by name), each with the meta as <properties> and one
+// per function (by name), each with the meta and the report's machine
+// ("machine.os", "machine.qwave_version", ...) as <properties>, and one
 // <testcase classname="conformance.FUNC" name="CASE"> per result, in report
 // order. A failed case has a <failure> (its type is the verdict, when set), a
 // crashed or hung one an <error type="crashed"> or <error type="hung"> whose
 // text has the exit code and standard error, and a skipped one a <skipped>.
-// The output has no timestamps or durations, so equal reports give equal
-// files.
+// The output has no timestamps or durations beyond the machine's date, so
+// equal reports give equal files.
 func WriteJUnit(w io.Writer, meta Meta, r Report) error {
 	var props *junitProperties
-	for _, p := range []junitProperty{
+	all := []junitProperty{
 		{"title", meta.Title}, {"target", meta.Target}, {"platform", meta.Platform},
 		{"commit", meta.Commit}, {"baseline", meta.Baseline},
-	} {
+	}
+	for _, p := range r.Machine.Properties() {
+		all = append(all, junitProperty{"machine." + p.Name, p.Value})
+	}
+	for _, p := range all {
 		if p.Value != "" {
 			if props == nil {
 				props = &junitProperties{}
@@ -290,31 +350,42 @@ func WriteJUnit(w io.Writer, meta Meta, r Report) error {
 			doc.Suites = append(doc.Suites, junitSuite{Name: fn, Properties: props})
 		}
 		s := &doc.Suites[i]
-		c := junitCase{Classname: "conformance." + fn, Name: res.Case}
-		switch res.Status {
-		case Pass:
-		case Fail:
-			typ := res.Verdict
-			if typ == "" {
-				typ = string(Fail)
-			}
-			c.Failure = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
-			s.Failures++
-		case Skip:
-			c.Skipped = &junitSkipped{Message: res.Message()}
-			s.Skipped++
-		default:
-			typ := string(res.Status)
-			if typ == "" {
-				typ = "unknown"
-			}
-			c.Error = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
-			s.Errors++
-		}
-		s.Tests++
-		s.Cases = append(s.Cases, c)
+		s.add(res)
 	}
 	sort.SliceStable(doc.Suites, func(i, j int) bool { return doc.Suites[i].Name < doc.Suites[j].Name })
+	return doc.write(w)
+}
+
+// add adds a result as a test case of the suite.
+func (s *junitSuite) add(res Result) {
+	fn := funcOf(res)
+	c := junitCase{Classname: "conformance." + fn, Name: res.Case}
+	switch res.Status {
+	case Pass:
+	case Fail:
+		typ := res.Verdict
+		if typ == "" {
+			typ = string(Fail)
+		}
+		c.Failure = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+		s.Failures++
+	case Skip:
+		c.Skipped = &junitSkipped{Message: res.Message()}
+		s.Skipped++
+	default:
+		typ := string(res.Status)
+		if typ == "" {
+			typ = "unknown"
+		}
+		c.Error = &junitProblem{Message: res.Message(), Type: typ, Text: xmlText(details(res))}
+		s.Errors++
+	}
+	s.Tests++
+	s.Cases = append(s.Cases, c)
+}
+
+// write totals the suites and writes the document.
+func (doc junitSuites) write(w io.Writer) error {
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -342,28 +413,50 @@ type htmlCount struct {
 }
 
 type htmlCell struct {
-	Case   string // "" for a function without this case
-	Class  string
-	Text   string
-	Title  string
-	Anchor string
-	worst  int
+	Case    string // "" for a function without this case
+	Class   string
+	Text    string
+	Verdict string // a short mark of the verdict, or ""
+	Title   string
+	Anchor  string
+	Status  Status
+	Full    string // the full verdict, for filters
+	worst   int
 }
 
+// htmlRow is one kind of case (the part of the name after "/") with a cell
+// per function.
 type htmlRow struct {
-	Func  string
+	Kind  string
 	Cells []htmlCell
+}
+
+type htmlLink struct {
+	Text, URL string
 }
 
 type htmlDetail struct {
 	Result
-	Anchor string
-	Class  string
-	Exit   string // the exit code, or "" when it says nothing
+	Anchor  string
+	Class   string
+	Exit    string // the exit code, or "" when it says nothing
+	Links   []htmlLink
+	Setup   string // the id of the setup failure that skipped the case
+	SetupNo int
+}
+
+// htmlSetup is one setup failure and the cases it skipped.
+type htmlSetup struct {
+	ID    string
+	No    int
+	Msg   string
+	Cause *htmlLink // the case whose failure is the root cause, if any
+	Cases []htmlLink
 }
 
 type htmlPage struct {
 	Meta         Meta
+	Machine      []Property
 	Title        string
 	Baseline     string
 	Total        int
@@ -371,9 +464,11 @@ type htmlPage struct {
 	OutcomeClass string
 	Statuses     []htmlCount
 	Verdicts     []htmlCount
+	Funcs        []string
 	Columns      []string
 	Rows         []htmlRow
 	Details      []htmlDetail
+	Setups       []htmlSetup
 	Diffs        []string
 }
 
@@ -390,10 +485,23 @@ func statusClass(s Status) string {
 // verdictClass is the CSS class that marks a verdict, or "".
 func verdictClass(v string) string {
 	switch v {
-	case "regression":
+	case VerdictRegression:
 		return "v-regression"
-	case "known deviation", "documentation finding":
+	case VerdictKnown, VerdictFinding:
 		return "v-expected"
+	}
+	return ""
+}
+
+// verdictMark is a verdict in a word, for matrix cells.
+func verdictMark(v string) string {
+	switch v {
+	case VerdictRegression:
+		return "regression"
+	case VerdictKnown:
+		return "known"
+	case VerdictFinding:
+		return "finding"
 	}
 	return ""
 }
@@ -414,8 +522,53 @@ func anchorFor(name string) string {
 	return b.String()
 }
 
+// repoBase is where spec files are published; reports link spec sources
+// there, at the run's commit.
+const repoBase = "https://github.com/winqos/winqos/blob/"
+
+// sourceLinks turns a source ("spec/qos2/nf-qos2-qosclosehandle.md#-returns",
+// "spec/qos2/observed.yaml:73") into links: the spec file in the repository
+// at commit, and for a reference page its page on learn.microsoft.com.
+func sourceLinks(src, commit string) []htmlLink {
+	if !strings.HasPrefix(src, "spec/") {
+		return nil
+	}
+	ref := "main"
+	if f := strings.Fields(commit); len(f) > 0 && len(f[0]) == 40 && strings.Trim(f[0], "0123456789abcdef") == "" {
+		ref = f[0]
+	}
+	path, frag, _ := strings.Cut(src, "#")
+	if p, line, ok := strings.Cut(path, ":"); ok {
+		path, frag = p, "L"+line
+	}
+	url := repoBase + ref + "/" + path
+	if frag != "" {
+		url += "#" + frag
+	}
+	links := []htmlLink{{Text: src, URL: url}}
+	parts := strings.Split(strings.TrimSuffix(path, ".md"), "/")
+	if len(parts) == 3 && strings.HasSuffix(path, ".md") && (strings.HasPrefix(parts[2], "nf-") || strings.HasPrefix(parts[2], "ns-") || strings.HasPrefix(parts[2], "ne-")) {
+		links = append(links, htmlLink{Text: "learn.microsoft.com", URL: "https://learn.microsoft.com/en-us/windows/win32/api/" + parts[1] + "/" + parts[2]})
+	}
+	return links
+}
+
+// setupFunc is the function whose failure a skip message names:
+// "setup failed: QOSCreateHandle failed with ..." gives QOSCreateHandle.
+func setupFunc(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "setup failed: ")
+	if !ok {
+		return ""
+	}
+	end := strings.IndexAny(rest, " :(")
+	if end < 0 {
+		return ""
+	}
+	return rest[:end]
+}
+
 func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
-	p := htmlPage{Meta: meta, Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
+	p := htmlPage{Meta: meta, Machine: r.Machine.Properties(), Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
 	if p.Title == "" {
 		p.Title = "Conformance report"
 	}
@@ -490,6 +643,7 @@ func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Case < sorted[j].Case })
 	anchors := map[string]int{}
 	caseAnchor := map[string]string{}
+	byCase := map[string]Result{}
 	for _, res := range sorted {
 		a := anchorFor(res.Case)
 		if n := anchors[a]; n > 0 {
@@ -498,68 +652,99 @@ func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 		} else {
 			anchors[a] = 1
 			caseAnchor[res.Case] = a
+			byCase[res.Case] = res
 		}
 		d := htmlDetail{Result: res, Anchor: a, Class: statusClass(res.Status)}
 		if showExitCode(res) {
 			d.Exit = exitCodeString(res.ExitCode)
 		}
+		d.Links = append(sourceLinks(res.Source, meta.Commit), sourceLinks(res.Fact, meta.Commit)...)
 		p.Details = append(p.Details, d)
 	}
 
-	// The matrix: a row per function, a column per case name.
-	cols := map[string]bool{}
+	// Setup failures, each once, with the cases they skipped.
+	setupIndex := map[string]int{}
+	for i := range p.Details {
+		d := &p.Details[i]
+		if d.Status != Skip || d.Msg == "" {
+			continue
+		}
+		n, ok := setupIndex[d.Msg]
+		if !ok {
+			n = len(p.Setups)
+			setupIndex[d.Msg] = n
+			su := htmlSetup{ID: fmt.Sprintf("setup-%d", n+1), No: n + 1, Msg: d.Msg}
+			if fn := setupFunc(d.Msg); fn != "" {
+				if cause, ok := byCase[fn+"/valid"]; ok && cause.Status != Pass {
+					su.Cause = &htmlLink{Text: cause.Case + ": " + cause.Message(), URL: "#" + caseAnchor[cause.Case]}
+				}
+			}
+			p.Setups = append(p.Setups, su)
+		}
+		p.Setups[n].Cases = append(p.Setups[n].Cases, htmlLink{Text: d.Case, URL: "#" + d.Anchor})
+		d.Setup, d.SetupNo = p.Setups[n].ID, n+1
+	}
+
+	// The matrix: a row per kind of case, a column per function.
+	funcs := map[string]bool{}
 	rows := map[string]map[string]*htmlCell{}
 	for _, res := range sorted {
-		fn, suffix := splitCase(res)
-		cols[suffix] = true
-		if rows[fn] == nil {
-			rows[fn] = map[string]*htmlCell{}
-		}
-		text := res.Observed
-		if text == "" {
-			text = string(res.Status)
+		fn, kind := splitCase(res)
+		funcs[fn] = true
+		if rows[kind] == nil {
+			rows[kind] = map[string]*htmlCell{}
 		}
 		title := res.Case + "\n" + string(res.Status)
+		if res.Observed != "" {
+			title += ": " + res.Observed
+		}
 		if res.Verdict != "" && res.Verdict != string(res.Status) {
 			title += " (" + res.Verdict + ")"
 		}
 		if res.Allowed != "" {
 			title += "\nallowed: " + res.Allowed
 		}
-		if res.Msg != "" {
+		if res.Msg != "" && res.Status != Skip { // a skip's message is in the setup failures
 			title += "\n" + res.Msg
 		}
-		if c := rows[fn][suffix]; c != nil {
+		if res.Why != "" {
+			title += "\nwhy: " + res.Why
+		}
+		if c := rows[kind][fn]; c != nil {
 			// The same case twice (merged runs): show both.
-			c.Text += " | " + text
+			c.Text += " | " + string(res.Status)
 			c.Title += "\n\n" + title
 			if severity(res.Status) > c.worst {
-				c.worst, c.Class = severity(res.Status), strings.TrimSpace(statusClass(res.Status)+" "+verdictClass(res.Verdict))
+				c.worst, c.Class, c.Status = severity(res.Status), strings.TrimSpace(statusClass(res.Status)+" "+verdictClass(res.Verdict)), res.Status
 			}
 			continue
 		}
-		rows[fn][suffix] = &htmlCell{
-			Case:   res.Case,
-			Class:  strings.TrimSpace(statusClass(res.Status) + " " + verdictClass(res.Verdict)),
-			Text:   text,
-			Title:  title,
-			Anchor: caseAnchor[res.Case],
-			worst:  severity(res.Status),
+		rows[kind][fn] = &htmlCell{
+			Case:    res.Case,
+			Class:   strings.TrimSpace(statusClass(res.Status) + " " + verdictClass(res.Verdict)),
+			Text:    string(res.Status),
+			Verdict: verdictMark(res.Verdict),
+			Title:   title,
+			Anchor:  caseAnchor[res.Case],
+			Status:  res.Status,
+			Full:    res.Verdict,
+			worst:   severity(res.Status),
 		}
 	}
-	for c := range cols {
-		p.Columns = append(p.Columns, c)
+	for fn := range funcs {
+		p.Funcs = append(p.Funcs, fn)
 	}
-	sort.Strings(p.Columns)
-	var fns []string
-	for fn := range rows {
-		fns = append(fns, fn)
+	sort.Strings(p.Funcs)
+	p.Columns = p.Funcs
+	var kinds []string
+	for k := range rows {
+		kinds = append(kinds, k)
 	}
-	sort.Strings(fns)
-	for _, fn := range fns {
-		row := htmlRow{Func: fn}
-		for _, col := range p.Columns {
-			if c := rows[fn][col]; c != nil {
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		row := htmlRow{Kind: kind}
+		for _, fn := range p.Funcs {
+			if c := rows[kind][fn]; c != nil {
 				row.Cells = append(row.Cells, *c)
 			} else {
 				row.Cells = append(row.Cells, htmlCell{Class: "none"})
@@ -574,14 +759,19 @@ func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 	return p
 }
 
-// WriteHTML writes r as one self-contained HTML page, with inline CSS and no
-// scripts or external resources: a header with the meta and the counts per
-// status and per verdict; the differences from the baseline, if diffs is not
-// empty; a matrix with a row per function and a column per case name (the
-// parts of Case before and after "/"), whose cells are coloured by status,
-// show the observed outcome and have the allowed one in their tooltip; and a
-// table with every result in full. Every value is escaped, and equal inputs
-// give equal pages.
+// WriteHTML writes r as one self-contained HTML page, with inline CSS and a
+// small inline script and no external resources, so it works opened from a
+// file: a header with the meta, the machine and the counts per status and per
+// verdict; filters by status, verdict and function; the differences from the
+// baseline, if diffs is not empty; each setup failure once, with the case
+// that caused it and the cases it skipped; a matrix with a row per kind of
+// case (the part of Case after "/") and a column per function, whose cells
+// are coloured by status and marked by verdict and have the observed and
+// allowed outcomes in their tooltip; and a table with every result in full,
+// the why of the expectation that judged it, a crashed case's standard
+// error, and each spec source as links to the spec file and its
+// learn.microsoft.com page. Every value is escaped, and equal inputs give
+// equal pages.
 func WriteHTML(w io.Writer, meta Meta, r Report, diffs []BaselineDiff) error {
 	var buf bytes.Buffer
 	if err := htmlReport.Execute(&buf, newHTMLPage(meta, r, diffs)); err != nil {
@@ -591,25 +781,44 @@ func WriteHTML(w io.Writer, meta Meta, r Report, diffs []BaselineDiff) error {
 	return err
 }
 
-var htmlReport = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// filterScript hides the details rows and dims the matrix cells that do not
+// match the filters; it needs no server.
+const filterScript = `(function () {
+  var sels = document.querySelectorAll("select[data-filter]");
+  function apply() {
+    var f = {};
+    sels.forEach(function (s) { f[s.getAttribute("data-filter")] = s.value; });
+    document.querySelectorAll("tr[data-status], td[data-status]").forEach(function (el) {
+      var ok = (!f.status || el.getAttribute("data-status") === f.status) &&
+        (!f.verdict || el.getAttribute("data-verdict") === f.verdict) &&
+        (!f.func || el.getAttribute("data-func") === f.func);
+      if (el.tagName === "TR") { el.hidden = !ok; } else { el.classList.toggle("dim", !ok); }
+    });
+  }
+  sels.forEach(function (s) { s.addEventListener("change", apply); });
+})();`
+
+var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{"script": func() template.JS { return template.JS(filterScript) }}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}{{with .Meta.Target}}: {{.}}{{end}}{{with .Meta.Platform}} on {{.}}{{end}}</title>
 <style>
-body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em; color: #222; }
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em; color: #222; overflow-wrap: normal; word-break: normal; hyphens: manual; }
 h1 { margin: 0 0 .4em; }
 h2 { margin-top: 1.6em; }
 code, pre { font: 12px/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; }
 pre { white-space: pre-wrap; margin: .3em 0; max-height: 20em; overflow: auto; background: #f6f6f6; padding: .3em; }
 table.meta th { text-align: left; padding-right: 1em; font-weight: 600; }
+table.meta { display: inline-table; vertical-align: top; margin-right: 2em; }
 .outcome { font-weight: 600; padding: .4em .6em; border-radius: 4px; display: inline-block; }
 .outcome.good { background: #d7f5d7; }
 .outcome.bad { background: #f9cfcf; }
 ul.counts { list-style: none; padding: 0; margin: .4em 0; display: flex; flex-wrap: wrap; gap: .4em; }
 ul.counts li { padding: .2em .6em; border-radius: 4px; border: 1px solid #ccc; }
 ul.counts .n { font-weight: 700; }
+.filters label { margin-right: 1em; }
 .s-pass { background: #d7f5d7; }
 .s-fail { background: #f9cfcf; }
 .s-skip { background: #e8e8e8; color: #555; }
@@ -618,20 +827,21 @@ ul.counts .n { font-weight: 700; }
 .s-other { background: #fff3a0; }
 .v-regression { outline: 2px solid #c00; outline-offset: -2px; }
 .v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
-.scroll { overflow-x: auto; }
+.dim { opacity: .15; }
 table.matrix, table.details { border-collapse: collapse; }
 table.matrix th, table.matrix td, table.details th, table.details td { border: 1px solid #bbb; padding: .25em .4em; vertical-align: top; }
 table.matrix thead th { vertical-align: bottom; }
 table.matrix thead th span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-table.matrix th[scope=row] { position: sticky; left: 0; background: #fff; text-align: left; white-space: nowrap; }
-table.matrix td { font-size: 11px; min-width: 7em; max-width: 14em; }
+table.matrix th[scope=row] { text-align: left; white-space: nowrap; font-weight: normal; }
+table.matrix td { font-size: 11px; white-space: nowrap; }
+table.matrix td small { display: block; }
 table.matrix td a { color: inherit; text-decoration: none; }
 table.matrix td.none { background: #fff; }
 table.details { font-size: 12px; }
 table.details th { background: #eee; text-align: left; position: sticky; top: 0; }
-table.details td { max-width: 30em; overflow-wrap: anywhere; }
+table.details td { max-width: 30em; }
 table.details tr:target { outline: 3px solid #2a6ed8; }
-section.diffs li { margin: .2em 0; }
+section.diffs li, section.setups li { margin: .2em 0; }
 footer { margin-top: 2em; color: #777; font-size: 12px; }
 </style>
 </head>
@@ -645,20 +855,34 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 <tr><th>Baseline</th><td>{{with .Baseline}}{{.}}{{else}}none{{end}}</td></tr>
 <tr><th>Cases</th><td>{{.Total}}</td></tr>
 </table>
+{{- if .Machine}}
+<table class="meta" id="machine">
+{{- range .Machine}}
+<tr data-property="{{.Name}}"><th>{{.Label}}</th><td>{{.Value}}</td></tr>
+{{- end}}
+</table>
+{{- end}}
 <p class="outcome {{.OutcomeClass}}">{{.Outcome}}</p>
 <ul class="counts" id="status-counts">
 {{- range .Statuses}}
-<li class="{{.Class}}" data-status="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
+<li class="{{.Class}}" data-count-status="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
 {{- end}}
 </ul>
 {{if .Verdicts -}}
 <ul class="counts" id="verdict-counts">
 {{- range .Verdicts}}
-<li{{with .Class}} class="{{.}}"{{end}} data-verdict="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
+<li{{with .Class}} class="{{.}}"{{end}} data-count-verdict="{{.Name}}"><span class="n">{{.N}}</span> {{.Name}}</li>
 {{- end}}
 </ul>
 {{- else -}}
 <p id="verdict-counts">Verdicts: not classified.</p>
+{{- end}}
+{{if .Details -}}
+<form class="filters" id="filters">
+<label>Status <select data-filter="status"><option value="">all</option>{{range .Statuses}}{{if .N}}<option>{{.Name}}</option>{{end}}{{end}}</select></label>
+<label>Verdict <select data-filter="verdict"><option value="">all</option>{{range .Verdicts}}<option>{{.Name}}</option>{{end}}</select></label>
+<label>Function <select data-filter="func"><option value="">all</option>{{range .Funcs}}<option>{{.}}</option>{{end}}</select></label>
+</form>
 {{- end}}
 </header>
 {{if .Diffs}}
@@ -671,19 +895,29 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 </ul>
 </section>
 {{- end}}
+{{if .Setups}}
+<section class="setups" id="setup-failures">
+<h2>Setup failures</h2>
+<ul>
+{{- range .Setups}}
+<li id="{{.ID}}"><b>{{len .Cases}} cases skipped</b>: {{.Msg}}{{with .Cause}}. Cause: <a href="{{.URL}}">{{.Text}}</a>{{end}}.
+<details><summary>The skipped cases</summary>{{range $i, $c := .Cases}}{{if $i}}, {{end}}<a href="{{$c.URL}}">{{$c.Text}}</a>{{end}}</details></li>
+{{- end}}
+</ul>
+</section>
+{{- end}}
 <h2 id="matrix">Matrix</h2>
 {{if .Rows -}}
-<div class="scroll">
 <table class="matrix" id="matrix-table">
 <thead>
-<tr><th>function</th>{{range .Columns}}<th scope="col"><span>{{.}}</span></th>{{end}}</tr>
+<tr><th>case</th>{{range .Columns}}<th scope="col"><span>{{.}}</span></th>{{end}}</tr>
 </thead>
 <tbody>
 {{- range .Rows}}
-<tr data-func="{{.Func}}"><th scope="row">{{.Func}}</th>
-{{- range .Cells}}
-{{- if .Case}}
-<td class="{{.Class}}" data-case="{{.Case}}" title="{{.Title}}"><a href="#{{.Anchor}}">{{.Text}}</a></td>
+<tr data-kind="{{.Kind}}"><th scope="row">{{.Kind}}</th>
+{{- range $i, $c := .Cells}}
+{{- if $c.Case}}
+<td class="{{$c.Class}}" data-case="{{$c.Case}}" data-status="{{$c.Status}}" data-verdict="{{$c.Full}}" data-func="{{index $.Funcs $i}}" title="{{$c.Title}}"><a href="#{{$c.Anchor}}">{{$c.Text}}{{with $c.Verdict}}<small>{{.}}</small>{{end}}</a></td>
 {{- else}}
 <td class="none"></td>
 {{- end}}
@@ -692,24 +926,22 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 {{- end}}
 </tbody>
 </table>
-</div>
 {{- else -}}
 <p>No results.</p>
 {{- end}}
 <h2 id="details">Details</h2>
-<div class="scroll">
 <table class="details" id="details-table">
 <thead>
-<tr><th>Case</th><th>Status</th><th>Verdict</th><th>Expectation</th><th>Call</th><th>Observed</th><th>Allowed</th><th>Message</th><th>Rule</th><th>Source</th></tr>
+<tr><th>Case</th><th>Status</th><th>Verdict</th><th>Expectation</th><th>Why</th><th>Call</th><th>Observed</th><th>Allowed</th><th>Message</th><th>Rule</th><th>Source</th></tr>
 </thead>
 <tbody>
 {{- range .Details}}
-<tr id="{{.Anchor}}" data-case="{{.Case}}"><td>{{.Case}}</td><td class="{{.Class}}">{{.Status}}</td><td>{{.Verdict}}</td><td>{{.Expectation}}</td><td>{{with .Call}}<code>{{.}}</code>{{end}}</td><td>{{.Observed}}</td><td>{{.Allowed}}</td><td>{{.Msg}}{{with .Exit}}<div>exit code {{.}}</div>{{end}}{{with .Stderr}}<pre>{{.}}</pre>{{end}}</td><td>{{.Rule}}</td><td><code>{{.Source}}</code></td></tr>
+<tr id="{{.Anchor}}" data-case="{{.Case}}" data-status="{{.Status}}" data-verdict="{{.Verdict}}" data-func="{{.Func}}"><td>{{.Case}}</td><td class="{{.Class}}">{{.Status}}</td><td>{{.Verdict}}</td><td>{{.Expectation}}</td><td class="why">{{.Why}}</td><td>{{with .Call}}<code>{{.}}</code>{{end}}</td><td>{{.Observed}}</td><td>{{.Allowed}}</td><td>{{if .Setup}}skipped by <a href="#{{.Setup}}">setup failure {{.SetupNo}}</a>{{else}}{{.Msg}}{{end}}{{with .Exit}}<div>exit code {{.}}</div>{{end}}{{with .Stderr}}<pre class="stderr">{{.}}</pre>{{end}}</td><td>{{.Rule}}</td><td>{{range .Links}}<a class="source" href="{{.URL}}">{{.Text}}</a><br>{{else}}<code>{{.Source}}</code>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
-</div>
 <footer>Written by github.com/winqos/winqos/conformance.</footer>
+<script>{{script}}</script>
 </body>
 </html>
 `))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -25,6 +26,10 @@ type ContractOptions struct {
 	// Funcs limits the calls to these functions (nil: all 11), e.g. to the
 	// ones a platform baseline does not mark as crashing.
 	Funcs []string
+	// Profile sets the expected codes: documented ones (the default), or
+	// with qwave.ProfileWindows also those qwave.Facts record Windows
+	// returning, as for a real qwave.dll on Windows.
+	Profile qwave.Profile
 	// Allowed accepts failure codes a platform baseline lists beyond the
 	// documented ones (nil: documented codes only).
 	Allowed func(fn string, code qwave.Errno) bool
@@ -129,8 +134,8 @@ func CheckCall(api qwave.API, data []byte, opts ContractOptions) error {
 	if !errors.As(err, &code) {
 		return fail("a failure must carry a Win32 code")
 	}
-	if !qwave.Documented(c.fn, code) && (opts.Allowed == nil || !opts.Allowed(c.fn, code)) {
-		return fail("%s does not document %s", c.fn, code.Name())
+	if !opts.Profile.Allows(c.fn, code) && (opts.Allowed == nil || !opts.Allowed(c.fn, code)) {
+		return fail("%s does not document %s%s", c.fn, codeName(code), profileNote(opts.Profile))
 	}
 	if hasLast && la.GetLastError() != code {
 		return fail("the last error is %v, not the returned code", la.GetLastError())
@@ -157,10 +162,47 @@ func outcome(err error) string {
 		return "TRUE"
 	}
 	var code qwave.Errno
-	if errors.As(err, &code) && code.Name() != "" {
-		return "FALSE, " + code.Name()
+	if errors.As(err, &code) {
+		return "FALSE, " + codeName(code)
 	}
 	return "FALSE (" + err.Error() + ")"
+}
+
+// codeName names a code from the complete winerror table.
+func codeName(code qwave.Errno) string {
+	if name, ok := qwave.ErrorName(code); ok {
+		return name
+	}
+	return fmt.Sprintf("Win32 error %d", uint32(code))
+}
+
+func profileNote(p qwave.Profile) string {
+	if p == qwave.ProfileWindows {
+		return ", nor is it known to return it on Windows"
+	}
+	return ""
+}
+
+// DLLOptions are the contract options for a real qwave.dll: on Windows,
+// Windows' observed codes are accepted (qwave.ProfileWindows); under Wine
+// (wine true) the Wine 8.0 baseline's crashing functions are left out and its
+// extra codes allowed.
+func DLLOptions(wine bool) (ContractOptions, error) {
+	if !wine {
+		return ContractOptions{Profile: qwave.ProfileWindows}, nil
+	}
+	b, err := conformance.LoadBaseline("wine-8.0")
+	if err != nil {
+		return ContractOptions{}, err
+	}
+	var opts ContractOptions
+	for _, fn := range Functions {
+		if !b.Crashing(fn) {
+			opts.Funcs = append(opts.Funcs, fn)
+		}
+	}
+	opts.Allowed = b.Allows
+	return opts, nil
 }
 
 // setup creates the state calls refer to. On an implementation where setup

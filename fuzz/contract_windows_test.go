@@ -9,24 +9,14 @@ import (
 	"github.com/winqos/winqos/qwave"
 )
 
-// dllOptions are the contract options for the real qwave.dll: under Wine,
-// the platform baseline's crashing functions are left out and its extra
-// codes allowed.
+// dllOptions are the contract options for the real qwave.dll: Windows'
+// observed codes on Windows; the Wine baseline under Wine.
 func dllOptions(t testing.TB) ContractOptions {
-	if windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() != nil {
-		return ContractOptions{}
-	}
-	b, err := conformance.LoadBaseline("wine-8.0")
+	wine := windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+	opts, err := DLLOptions(wine)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var opts ContractOptions
-	for _, fn := range Functions {
-		if !b.Crashing(fn) {
-			opts.Funcs = append(opts.Funcs, fn)
-		}
-	}
-	opts.Allowed = b.Allows
 	return opts
 }
 

@@ -6,6 +6,7 @@
 //	go run ./gen -spec spec/qos2 -dump                 # print the model as JSON
 //	go run ./gen -spec spec/qos2 -header /usr/share/mingw-w64/include/qos2.h
 //	go run ./gen -spec DIR -header traffic.h -header qos.h -report
+//	go run ./gen -extract-winerror /usr/share/mingw-w64/include/winerror.h > spec/winerror.txt
 //
 // gen parses the doc pages and their C declarations, merges them into one
 // cross-checked model and emits Go with jennifer. Every input error names
@@ -39,6 +40,7 @@ import (
 	"github.com/winqos/winqos/gen/diag"
 	"github.com/winqos/winqos/gen/emit"
 	"github.com/winqos/winqos/gen/model"
+	"github.com/winqos/winqos/gen/winerror"
 )
 
 func main() {
@@ -74,8 +76,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var headers, codes listFlag
 	fs.Var(&headers, "header", "a C header (mingw-w64's) supplying declarations; repeat for headers it includes")
 	fs.Var(&codes, "codes", "a C header defining error codes (default: winerror.h, ntstatus.h, tcerror.h beside the first -header)")
+	winerrTable := fs.String("winerror", "", "the Win32 code table to emit as zwinerror.go (default: winerror.txt beside the spec directory, if present; \"none\" for none)")
+	extract := fs.String("extract-winerror", "", "print the Win32 codes of this winerror.h as the table -winerror reads, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *extract != "" {
+		return extractWinError(*extract, stdout)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -127,7 +134,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg, Title: *title, Header: headerName(headers), Runtime: *runtime})
+	table, err := loadWinError(*winerrTable, *spec)
+	if err != nil {
+		return err
+	}
+	return emit.WriteDir(*out, m, emit.Options{Command: commandLine(*spec, headers), Package: *pkg, Title: *title, Header: headerName(headers), Runtime: *runtime, WinError: table})
 }
 
 // readHeaders parses the headers and joins their declarations, the first
@@ -208,6 +219,37 @@ func readCodes(paths []string) ([]cdecl.Define, map[string]string, error) {
 		}
 	}
 	return out, from, errors.Join(errs...)
+}
+
+// loadWinError reads the Win32 code table: path, or else winerror.txt
+// beside the spec directory when there is one.
+func loadWinError(path, spec string) ([]winerror.Code, error) {
+	if path == "none" {
+		return nil, nil
+	}
+	if path == "" {
+		path = filepath.Join(filepath.Dir(filepath.Clean(spec)), "winerror.txt")
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil
+		}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return winerror.ReadTable(path, src)
+}
+
+func extractWinError(header string, stdout io.Writer) error {
+	src, err := os.ReadFile(header)
+	if err != nil {
+		return err
+	}
+	codes, err := winerror.ParseHeader(header, src)
+	if err != nil {
+		return err
+	}
+	return winerror.WriteTable(stdout, "mingw-w64 winerror.h", codes)
 }
 
 // commandLine is the command named in generated headers: the spec

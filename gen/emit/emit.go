@@ -18,6 +18,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/winqos/winqos/gen/model"
+	"github.com/winqos/winqos/gen/winerror"
 )
 
 // Options controls generation.
@@ -33,11 +34,14 @@ type Options struct {
 	// loader, contracts). When set, gen emits zruntime.go, which declares
 	// the runtime's names as aliases and registers the package's codes, so
 	// the package needs no hand-written code; when empty the package
-	// declares them by hand, as qwave does.
+	// declares them by hand.
 	Runtime string
-	// Stubs names the windows-only file of DLL bindings; "zqwave_windows.go"
-	// when empty.
+	// Stubs names the windows-only file of DLL bindings;
+	// "z<package>_windows.go" when empty.
 	Stubs string
+	// WinError, when not empty, is the complete Win32 code table
+	// (spec/winerror.txt), emitted as zwinerror.go.
+	WinError []winerror.Code
 }
 
 // GeneratedRe matches the standard header of generated Go files.
@@ -69,6 +73,9 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	}
 	if opts.Runtime != "" {
 		files["zruntime.go"] = g.runtime()
+	}
+	if len(opts.WinError) > 0 {
+		files["zwinerror.go"] = g.winerrorFile()
 	}
 	if g.err != nil {
 		return nil, g.err

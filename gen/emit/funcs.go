@@ -48,6 +48,7 @@ func (g *gen) contracts() *jen.File {
 			})
 		}
 	})
+	g.facts(f)
 	return f
 }
 

@@ -29,6 +29,9 @@ type Model struct {
 	Typedefs   []Typedef  `json:"typedefs"`
 	Constants  []Constant `json:"constants"`
 	ErrorCodes []Constant `json:"errorCodes"`
+	// Observed is what real Windows does (observed.yaml), sorted by
+	// function and case.
+	Observed []Observed `json:"observed,omitempty"`
 	// Skipped lists, sorted by page, what was not modelled and why: pages
 	// whose convention or types gen cannot express, and (with
 	// Options.Lenient) pages that disagree with their declaration.
@@ -202,11 +205,7 @@ func distance(a, b string) int {
 
 // LoadDir parses every *.md page in dir, in name order, and builds the model.
 func LoadDir(dir string) (*Model, error) {
-	pages, err := ParseDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	return Build(pages)
+	return LoadDirWith(dir, Options{})
 }
 
 // ParseDir parses every *.md page in dir in name order; errors of all pages
@@ -303,6 +302,9 @@ func LoadDirWith(dir string, opts Options) (*Model, error) {
 	}
 	m, err := BuildWith(pages, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.loadObserved(dir); err != nil {
 		return nil, err
 	}
 	m.Skipped = append(m.Skipped, skips...)

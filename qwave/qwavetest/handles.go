@@ -39,8 +39,8 @@ func (m *Model) QOSCreateHandle(version *qwave.QOS_VERSION, qosHandle *qwave.Han
 // on those flows complete immediately with ERROR_OPERATION_ABORTED", and the
 // handle's tracked clients are forgotten. A handle that is not open fails
 // with ERROR_INVALID_PARAMETER, the only code the page documents ("QOSHandle
-// does not hold a valid handle"); Windows itself returns
-// ERROR_INVALID_HANDLE there.
+// does not hold a valid handle"), or, under qwave.ProfileWindows, with
+// ERROR_INVALID_HANDLE, as Windows does (qwave.Facts).
 func (m *Model) QOSCloseHandle(qosHandle qwave.Handle) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -49,7 +49,7 @@ func (m *Model) QOSCloseHandle(qosHandle qwave.Handle) error {
 	}
 	h := m.handles[qosHandle]
 	if h == nil {
-		return m.fail(qwave.ERROR_INVALID_PARAMETER)
+		return m.fail(m.badHandle[fnCloseHandle])
 	}
 	for _, f := range h.flows {
 		m.removeFlow(f)

@@ -38,8 +38,12 @@ type Model struct {
 	mu sync.Mutex
 
 	admin   bool
-	hosts   map[netip.Addr]Host
-	lastErr qwave.Errno
+	profile qwave.Profile
+	// badHandle is, per function, the code an invalid QOS handle fails
+	// with: documented, or as the profile's facts record.
+	badHandle [numFuncs]qwave.Errno
+	hosts     map[netip.Addr]Host
+	lastErr   qwave.Errno
 
 	nextHandle qwave.Handle
 	nextFlow   qwave.QOS_FLOWID
@@ -69,6 +73,7 @@ var (
 type config struct {
 	network Network
 	admin   bool
+	profile qwave.Profile
 }
 
 // Option configures a Model in New.
@@ -82,6 +87,15 @@ func WithNetwork(n Network) Option { return func(c *config) { c.network = n } }
 // or Network Configuration Operators group (the default is true). Without,
 // QOSSetFlow with QOSSetOutgoingDSCPValue fails with ERROR_ACCESS_DENIED.
 func WithAdmin(admin bool) Option { return func(c *config) { c.admin = admin } }
+
+// WithProfile sets whose behaviour the Model follows where real Windows
+// differs from the docs: qwave.ProfileDocumented (the default) behaves as the
+// pages say; qwave.ProfileWindows behaves as qwave.Facts record Windows
+// behaving, e.g. QOSCloseHandle of a handle that is not open fails with
+// ERROR_INVALID_HANDLE, not the documented ERROR_INVALID_PARAMETER, and
+// Inject accepts those codes too. Code tested against the Windows profile
+// handles Windows' real answers.
+func WithProfile(p qwave.Profile) Option { return func(c *config) { c.profile = p } }
 
 // firstHandle is the value of the first handle. Handles step by 4, as Windows
 // handles do, so 0, INVALID_HANDLE_VALUE and the sentinel 0xdeadbeef are
@@ -97,6 +111,7 @@ func New(opts ...Option) *Model {
 	}
 	m := &Model{
 		admin:      c.admin,
+		profile:    c.profile,
 		nextHandle: firstHandle,
 		nextFlow:   1,
 		handles:    make(map[qwave.Handle]*handle),
@@ -105,8 +120,33 @@ func New(opts ...Option) *Model {
 		pending:    make(map[*qwave.Overlapped]*op),
 	}
 	m.hosts = c.network.copyHosts()
+	for id, fn := range funcNames {
+		m.badHandle[id] = badHandleCode(c.profile, fn)
+	}
 	return m
 }
+
+// badHandleCode is the code fn fails with for a QOS handle that is not open:
+// under qwave.ProfileWindows the code a fact about fn's QOSHandle records;
+// otherwise the one its page documents for QOSHandle (ERROR_INVALID_HANDLE, or
+// ERROR_INVALID_PARAMETER for QOSCloseHandle, whose page documents nothing
+// else).
+func badHandleCode(p qwave.Profile, fn string) qwave.Errno {
+	if p == qwave.ProfileWindows {
+		for _, f := range qwave.FactsOf(fn) {
+			if f.Param == "QOSHandle" && !f.OK {
+				return f.Code
+			}
+		}
+	}
+	if qwave.Documented(fn, qwave.ERROR_INVALID_HANDLE) {
+		return qwave.ERROR_INVALID_HANDLE
+	}
+	return qwave.ERROR_INVALID_PARAMETER
+}
+
+// Profile returns the profile the Model follows (WithProfile).
+func (m *Model) Profile() qwave.Profile { return m.profile }
 
 // handle is one QOS handle.
 type handle struct {
@@ -243,7 +283,8 @@ var ErrInject = errors.New("qwavetest: bad fault injection")
 // the call returns FALSE with code as its last error before it checks
 // anything else, and has no other effect (it writes no out-parameter, and an
 // injected ERROR_IO_PENDING starts no operation). fn is a Win32 name such as
-// "QOSQueryFlow"; code must be one that fn documents. Injecting twice for the
+// "QOSQueryFlow"; code must be one that fn documents (or, under
+// qwave.ProfileWindows, one a fact records for fn). Injecting twice for the
 // same call keeps the later code. Calls after the failing one are unaffected.
 func (m *Model) Inject(fn string, code qwave.Errno, nth int) error {
 	id := numFuncs
@@ -255,7 +296,7 @@ func (m *Model) Inject(fn string, code qwave.Errno, nth int) error {
 	switch {
 	case id == numFuncs:
 		return fmt.Errorf("%w: %q is not a qWAVE function", ErrInject, fn)
-	case !qwave.Documented(fn, code):
+	case !m.profile.Allows(fn, code):
 		return fmt.Errorf("%w: %s does not document %v (%d)", ErrInject, fn, code.Name(), uint32(code))
 	case nth < 1:
 		return fmt.Errorf("%w: call number %d of %s; the next call is 1", ErrInject, nth, fn)
@@ -280,7 +321,7 @@ func (m *Model) begin(id funcID, qosHandle qwave.Handle) (*handle, error) {
 	}
 	h := m.handles[qosHandle]
 	if h == nil {
-		return nil, m.fail(qwave.ERROR_INVALID_HANDLE)
+		return nil, m.fail(m.badHandle[id])
 	}
 	return h, nil
 }

@@ -32,6 +32,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +54,7 @@ type config struct {
 	wine     bool
 	write    string
 	quiet    bool
+	profile  string
 }
 
 func main() {
@@ -64,6 +66,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) > 0 && args[0] == "merge" {
+		return runMerge(args[1:], stderr)
+	}
 	var c config
 	fs := flag.NewFlagSet("qoslab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -75,15 +80,20 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.StringVar(&c.unreach, "unreachable", "203.0.113.1:5004", "address:port no route leads to, for the ERROR_HOST_UNREACHABLE cases")
 	fs.DurationVar(&c.timeout, "timeout", 20*time.Second, "a case still running after this is killed and recorded as hung")
 	fs.StringVar(&c.baseline, "baseline", "auto", `platform baseline to compare with: an embedded name (wine-8.0), a JSON file, "none", or "auto" (wine-8.0 under Wine, none elsewhere)`)
-	fs.StringVar(&c.child, "child", "", "internal: run this one case and print its result as JSON")
+	fs.StringVar(&c.child, "child", "", "") // internal: run this one case and print its result as JSON; hidden from -h
+	fs.StringVar(&c.profile, "profile", "documented", "expectations to judge by: documented (the docs alone) or windows (also what real Windows is observed to do, spec/qos2/observed.yaml); with -target model, the model behaves so too")
 	fs.BoolVar(&c.wine, "wine", false, "Linux: cross-build qoslab.exe and run it under Wine against Wine's qwave.dll")
 	fs.BoolVar(&c.quiet, "q", false, "no progress line")
 	fs.StringVar(&c.write, "write-baseline", "", "write the results as a platform baseline to this JSON file (every case that did not pass), to review and commit")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2, nil
 	}
 	if fs.NArg() > 0 {
 		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := validate(c); err != nil {
+		return 2, err
 	}
 	if c.wine {
 		return runUnderWine(c, args, stderr)
@@ -92,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	newAPI, extra, err := target(c.target, netip.MustParseAddrPort(c.peer)) // checked by suiteOptions
+	newAPI, extra, err := target(c, netip.MustParseAddrPort(c.peer)) // checked by suiteOptions
 	if err != nil {
 		return 2, err
 	}
@@ -101,6 +111,66 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		return runChild(c.child, newAPI, opts, stdout)
 	}
 	return runParent(c, opts, stderr)
+}
+
+// usage prints the flags, leaving out the internal ones (no usage text).
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, "Usage:\n  qoslab [flags]            run the conformance suite, write reports to -out\n  qoslab merge -out DIR DIR...  merge the result directories of many machines into one report\n\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Usage == "" {
+			return
+		}
+		name, help := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(help, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+	fmt.Fprint(w, "\nExit status: 0 the results equal the baseline (or, without one, every case passed or is a documentation finding); 1 they differ; 2 bad usage or the run could not be made.\n")
+}
+
+// validate checks every flag before any case runs, so a typo does not cost
+// a whole run.
+func validate(c config) error {
+	if c.timeout <= 0 {
+		return fmt.Errorf("-timeout %v: want a positive duration such as 20s", c.timeout)
+	}
+	if _, err := qwave.ParseProfile(c.profile); err != nil {
+		return fmt.Errorf("-profile %q: want documented or windows", c.profile)
+	}
+	if c.target != "model" && c.target != "dll" {
+		return fmt.Errorf("-target %q: want dll or model", c.target)
+	}
+	if c.child == "" && !(c.wine && c.baseline == "auto") {
+		if _, _, err := loadBaseline(c); err != nil {
+			return err
+		}
+	}
+	_, err := suiteOptions(c)
+	return err
+}
+
+// loadBaseline resolves -baseline ("auto" by target) and loads it; nil for
+// none.
+func loadBaseline(c config) (*conformance.Baseline, string, error) {
+	name := c.baseline
+	if name == "auto" {
+		name = autoBaseline(c.target)
+	}
+	if name == "none" || name == "" {
+		return nil, "none", nil
+	}
+	b, err := conformance.LoadBaseline(name)
+	if err != nil {
+		return nil, name, fmt.Errorf("-baseline: %w", err)
+	}
+	return b, name, nil
 }
 
 func suiteOptions(c config) ([]conformance.Option, error) {
@@ -112,7 +182,11 @@ func suiteOptions(c config) ([]conformance.Option, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-unreachable: %w", err)
 	}
-	opts := []conformance.Option{conformance.WithPeer(peer), conformance.WithUnreachable(unreachable), conformance.WithTimeout(c.timeout)}
+	profile, err := qwave.ParseProfile(c.profile)
+	if err != nil {
+		return nil, err
+	}
+	opts := []conformance.Option{conformance.WithPeer(peer), conformance.WithUnreachable(unreachable), conformance.WithTimeout(c.timeout), conformance.WithProfile(profile)}
 	if c.run != "" {
 		re, err := regexp.Compile(c.run)
 		if err != nil {
@@ -123,14 +197,15 @@ func suiteOptions(c config) ([]conformance.Option, error) {
 	return opts, nil
 }
 
-func target(name string, peer netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
-	switch name {
+func target(c config, peer netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
+	switch c.target {
 	case "model":
-		return func() qwave.API { return qwavetest.New() }, nil, nil
+		profile, _ := qwave.ParseProfile(c.profile) // checked by validate
+		return func() qwave.API { return qwavetest.New(qwavetest.WithProfile(profile)) }, nil, nil
 	case "dll":
 		return dllTarget(peer)
 	}
-	return nil, nil, fmt.Errorf("-target %q: want dll or model", name)
+	return nil, nil, fmt.Errorf("-target %q: want dll or model", c.target)
 }
 
 // runChild runs one case in this process and prints its result.
@@ -155,6 +230,7 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 	}
 	jsonl := filepath.Join(c.out, "results.jsonl")
 	done := map[string]conformance.Result{}
+	var machine *conformance.Machine
 	if c.resume {
 		prev, err := readResults(jsonl)
 		if err != nil {
@@ -163,6 +239,11 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		for _, r := range prev.Results {
 			done[r.Case] = r
 		}
+		machine = prev.Machine // where and when the run began
+	}
+	if machine == nil {
+		m := thisMachine(c)
+		machine = &m
 	}
 	// Rewrite what is kept, so a line cut by a kill does not linger.
 	f, err := os.Create(jsonl)
@@ -170,6 +251,9 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		return 2, err
 	}
 	defer f.Close()
+	if err := conformance.WriteJSONL(f, conformance.Report{Machine: machine}); err != nil {
+		return 2, err
+	}
 	for _, name := range names {
 		if r, ok := done[name]; ok {
 			if err := appendResult(f, r); err != nil {
@@ -194,7 +278,11 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		}
 	}
 	progress.finish()
-	var report conformance.Report
+	// Closed before finish rewrites it: Windows cannot rename over an open file.
+	if err := f.Close(); err != nil {
+		return 2, err
+	}
+	report := conformance.Report{Machine: machine}
 	for _, name := range names {
 		report.Results = append(report.Results, done[name])
 	}
@@ -227,7 +315,7 @@ func readResults(path string) (conformance.Report, error) {
 
 // childArgs are the flags a child inherits.
 func childArgs(c config, name string) []string {
-	return []string{"-child", name, "-target", c.target, "-peer", c.peer, "-unreachable", c.unreach, "-timeout", c.timeout.String()}
+	return []string{"-child", name, "-target", c.target, "-peer", c.peer, "-unreachable", c.unreach, "-timeout", c.timeout.String(), "-profile", c.profile}
 }
 
 // runIsolated runs one case in a child process under the timeout, and turns a
@@ -284,24 +372,19 @@ func tail(s string, n int) string {
 // finish classifies the results, writes the reports and compares with the
 // baseline.
 func finish(c config, report conformance.Report, stderr io.Writer) (int, error) {
-	windows, err := conformance.LoadBaseline("windows")
+	platform, name, err := loadBaseline(c)
 	if err != nil {
 		return 2, err
 	}
-	var platform *conformance.Baseline
-	name := c.baseline
-	if name == "auto" {
-		name = autoBaseline(c.target)
-	}
-	if name != "none" && name != "" {
-		if platform, err = conformance.LoadBaseline(name); err != nil {
-			return 2, err
-		}
-	}
-	conformance.Classify(&report, windows, platform)
+	conformance.Classify(&report, platform)
 	var diffs []conformance.BaselineDiff
 	if platform != nil {
-		diffs = platform.Compare(report)
+		for _, d := range platform.Compare(report) {
+			if d.NotRun() && c.run != "" {
+				continue // left out by -run
+			}
+			diffs = append(diffs, d)
+		}
 	} else {
 		for _, r := range report.Results {
 			if r.Status != conformance.Pass && r.Status != conformance.Skip && r.Verdict != "documentation finding" {
@@ -309,7 +392,11 @@ func finish(c config, report conformance.Report, stderr io.Writer) (int, error) 
 			}
 		}
 	}
-	meta := conformance.Meta{Title: "qWAVE conformance", Target: targetName(c.target), Platform: platformName(), Commit: commit(), Baseline: name}
+	// Rewritten whole, now with verdicts, for readers such as qoslab merge.
+	if err := writeFile(filepath.Join(c.out, "results.jsonl"), func(w io.Writer) error { return conformance.WriteJSONL(w, report) }); err != nil {
+		return 2, err
+	}
+	meta := conformance.Meta{Title: "qWAVE conformance", Target: targetName(c.target), Platform: report.Machine.Platform(), Commit: report.Machine.Commit, Baseline: name}
 	if err := writeFile(filepath.Join(c.out, "junit.xml"), func(w io.Writer) error { return conformance.WriteJUnit(w, meta, report) }); err != nil {
 		return 2, err
 	}
@@ -338,8 +425,83 @@ func finish(c config, report conformance.Report, stderr io.Writer) (int, error) 
 		fmt.Fprintf(stderr, "qoslab: reproduce one case with: qoslab -target %s -run '^CASE$'\n", c.target)
 		return 1, nil
 	}
-	fmt.Fprintf(stderr, "qoslab: results equal the baseline %q\n", name)
+	fmt.Fprintln(stderr, "qoslab: "+summary(report, name))
 	return 0, nil
+}
+
+// runMerge is qoslab merge -out DIR DIR...: the result directories of many
+// machines become one HTML page, one JSON file and one JUnit file in DIR.
+// Problems reading a directory or a line are reported, never fatal.
+func runMerge(args []string, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("qoslab merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "directory for the merged report.html, results.json and junit.xml")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: qoslab merge -out DIR RESULTDIR...\n\nMerges the result directories (qoslab -out) of many machines into one matrix.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if *out == "" || fs.NArg() == 0 {
+		fs.Usage()
+		return 2, errors.New("merge: want -out DIR and at least one result directory")
+	}
+	runs, problems, err := conformance.ReadResultSets(fs.Args())
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "qoslab merge:", p)
+	}
+	if err != nil {
+		return 2, err
+	}
+	mg := conformance.Merge(runs)
+	mg.Problems = append(problems, mg.Problems...)
+	for _, p := range mg.Problems[len(problems):] {
+		fmt.Fprintln(stderr, "qoslab merge:", p)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return 2, err
+	}
+	for name, write := range map[string]func(io.Writer) error{
+		"report.html":  func(w io.Writer) error { return conformance.WriteMergedHTML(w, mg) },
+		"results.json": func(w io.Writer) error { return conformance.WriteMergedJSON(w, mg) },
+		"junit.xml":    func(w io.Writer) error { return conformance.WriteMergedJUnit(w, mg) },
+	} {
+		if err := writeFile(filepath.Join(*out, name), write); err != nil {
+			return 2, err
+		}
+	}
+	fmt.Fprintf(stderr, "qoslab merge: %d machines, %d cases, %d where machines disagree; report in %s\n",
+		len(mg.Machines), len(mg.Cases), len(mg.Disagreements()), filepath.Join(*out, "report.html"))
+	return 0, nil
+}
+
+// summary says in words how a run that matched its expectations relates to
+// the docs.
+func summary(r conformance.Report, baseline string) string {
+	findings, known := 0, 0
+	for _, res := range r.Results {
+		switch res.Verdict {
+		case conformance.VerdictFinding:
+			findings++
+		case conformance.VerdictKnown:
+			known++
+		}
+	}
+	var parts []string
+	if known > 0 {
+		parts = append(parts, fmt.Sprintf("%d cases differ from the docs as the platform baseline %s expects", known, baseline))
+	}
+	if findings > 0 {
+		parts = append(parts, fmt.Sprintf("%d cases differ from the docs as Windows is known to (documentation findings)", findings))
+	}
+	if len(parts) == 0 {
+		if baseline == "none" {
+			return "every case passed or was skipped: the results agree with the docs"
+		}
+		return "every case passed or was skipped: the results agree with the docs and with the baseline " + baseline
+	}
+	return strings.Join(parts, "; ") + "; nothing else differs: no regression"
 }
 
 // writeFile writes through a temporary file and renames it into place.
@@ -357,6 +519,9 @@ func writeFile(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it 0600; reports are for everyone to read
+	}
+	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
@@ -372,12 +537,28 @@ func targetName(t string) string {
 	return "reference model (qwavetest)"
 }
 
-func platformName() string {
-	p := runtime.GOOS + "/" + runtime.GOARCH
-	if v := wineVersion(); v != "" {
-		p += ", Wine " + v
+// thisMachine describes the machine a run is made on: for the dll target
+// what DetectMachine finds, for the model "model" and its profile; with the
+// peer, the suite's commit and the date (SOURCE_DATE_EPOCH when set, for
+// reproducible reports).
+func thisMachine(c config) conformance.Machine {
+	peer := netip.MustParseAddrPort(c.peer) // checked by validate
+	var m conformance.Machine
+	if c.target == "dll" {
+		m = conformance.DetectMachine(peer)
+		m.Target = "qwave.dll"
+	} else {
+		m = conformance.Machine{Name: "model", Target: "model", OS: runtime.GOOS, Arch: runtime.GOARCH}
 	}
-	return p
+	m.Profile, m.Peer, m.Commit = c.profile, c.peer, commit()
+	now := time.Now()
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+			now = time.Unix(sec, 0)
+		}
+	}
+	m.Date = now.UTC().Format(time.RFC3339)
+	return m
 }
 
 // commit is the VCS revision the binary was built from, or, for go run

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/qwave"
+	"github.com/winqos/winqos/qwave/qwavetest"
 )
 
 // buildQoslab builds the command once per test binary run.
@@ -48,6 +50,8 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	bin := buildQoslab(t)
 	full, cut := t.TempDir(), t.TempDir()
+	// The same date for both runs, as reproducible builds set it.
+	t.Setenv("SOURCE_DATE_EPOCH", "1764720000")
 	if out, err := exec.Command(bin, "-target", "model", "-out", full, "-q").CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted run: %v\n%s", err, out)
 	}
@@ -130,3 +134,58 @@ func TestChildWithoutResultIsCrashed(t *testing.T) {
 		t.Errorf("result %+v; want crashed with no result", res)
 	}
 }
+
+// TestReportForLabEngineer runs finish on a crashed case recorded from a
+// real child process and a baseline that explains it, then reads report.html:
+// it must hold the baseline's why, the child's stderr and a link per spec
+// source, and every file qoslab wrote must be mode 0644.
+func TestReportForLabEngineer(t *testing.T) {
+	self := fakeChild(t, "echo 'wine: Call from 000000007B013D7E to unimplemented function qwave.dll.QOSCancel, aborting' >&2; exit 3")
+	crashed := runIsolated(self, config{target: "dll", timeout: 5 * time.Second}, "QOSCancel/QOSHandle-null")
+	valid, _ := conformance.RunCase("QOSCreateHandle/valid", newModelAPI)
+	baseline := filepath.Join(t.TempDir(), "lab.json")
+	const why = "the qwave.dll of this lab aborts in QOSCancel"
+	if err := os.WriteFile(baseline, []byte(`{"platform": "lab", "deviations": {"QOSCancel/QOSHandle-null": {"status": "crashed", "why": "`+why+`"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	c := config{target: "dll", out: out, baseline: baseline, profile: "documented", peer: "192.0.2.1:5004"}
+	m := conformance.Machine{Name: "lab-1", OS: "Windows"}
+	code, err := finish(c, conformance.Report{Machine: &m, Results: []conformance.Result{crashed, valid}}, &bytes.Buffer{})
+	if code != 0 || err != nil {
+		t.Fatalf("finish = %d, %v", code, err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		why,
+		"unimplemented function qwave.dll.QOSCancel",
+		`href="https://github.com/winqos/winqos/blob/`,
+		`href="https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscancel"`,
+		`href="https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscreatehandle"`,
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 3 {
+		t.Errorf("%d files written", len(entries))
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v; want 0644", e.Name(), info.Mode().Perm())
+		}
+	}
+}
+
+func newModelAPI() qwave.API { return qwavetest.New() }

@@ -22,8 +22,6 @@ func dllTarget(netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
 	return nil, nil, errors.New("-target dll needs Windows; on Linux use -wine to run under Wine")
 }
 
-func wineVersion() string { return "" }
-
 func autoBaseline(string) string { return "none" }
 
 // wineLoader is where Debian's wine64 package puts the 64-bit loader.

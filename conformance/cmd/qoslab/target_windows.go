@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/netip"
-	"unsafe"
 
 	"golang.org/x/sys/windows"
 
@@ -22,21 +21,9 @@ func dllTarget(peer netip.AddrPort) (func() qwave.API, []conformance.Option, err
 	return conformance.DLL, []conformance.Option{conformance.UDPSockets(family)}, nil
 }
 
-// wineVersion is Wine's version when running under Wine, else "".
-func wineVersion() string {
-	p := windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version")
-	if p.Find() != nil {
-		return ""
-	}
-	r, _, _ := p.Call()
-	// r is a pointer to a static C string in ntdll; reading it through
-	// its address avoids converting a uintptr to a pointer.
-	return windows.BytePtrToString(*(**byte)(unsafe.Pointer(&r)))
-}
-
 func autoBaseline(target string) string {
-	if target == "dll" && wineVersion() != "" {
-		return "wine-" + wineVersion()
+	if v := conformance.WineVersion(); target == "dll" && v != "" {
+		return "wine-" + v
 	}
 	return "none"
 }

@@ -1,0 +1,206 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/winqos/winqos/gen/diag"
+)
+
+// ObservedFile is the name of the file, beside the pages, that holds what
+// real Windows does where the pages are silent or say otherwise.
+const ObservedFile = "observed.yaml"
+
+// Observed is one behaviour of real Windows, with where it was seen.
+type Observed struct {
+	Func    string `json:"func" yaml:"func"`
+	Case    string `json:"case" yaml:"case"`
+	Param   string `json:"param,omitempty" yaml:"param"`
+	Call    string `json:"call" yaml:"call"`
+	Returns string `json:"returns" yaml:"returns"` // TRUE or FALSE
+	Error   string `json:"error,omitempty" yaml:"error"`
+	// Value is Error's code, resolved against the error-code pages.
+	Value uint32 `json:"value,omitempty" yaml:"-"`
+	// Documented is true when the outcome is one the function's page
+	// allows (success, or a code it documents).
+	Documented bool   `json:"documented" yaml:"-"`
+	Kind       string `json:"kind" yaml:"kind"` // observed or assumed
+	Source     string `json:"source" yaml:"source"`
+	Why        string `json:"why" yaml:"why"`
+	File       string `json:"-" yaml:"-"`
+	Line       int    `json:"-" yaml:"-"`
+}
+
+var caseRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// ParseObserved reads an observed.yaml: a list of entries. Every problem is
+// an error naming file:line.
+func ParseObserved(file string, src []byte) ([]Observed, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, nil
+	}
+	list := root.Content[0]
+	if list.Kind != yaml.SequenceNode {
+		return nil, &diag.Error{File: file, Line: list.Line, Msg: "expected a list of entries (- func: ...)"}
+	}
+	errs := diag.List{File: file}
+	var out []Observed
+	for _, n := range list.Content {
+		if n.Kind != yaml.MappingNode {
+			errs.Add(n.Line, "expected an entry with func, case, call, returns, kind, source and why")
+			continue
+		}
+		known := map[string]bool{"func": true, "case": true, "param": true, "call": true, "returns": true, "error": true, "kind": true, "source": true, "why": true}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; !known[k.Value] {
+				errs.Add(k.Line, "unknown key %q; expected one of func, case, param, call, returns, error, kind, source, why", k.Value)
+			}
+		}
+		var o Observed
+		if err := n.Decode(&o); err != nil {
+			errs.Add(n.Line, "%v", err)
+			continue
+		}
+		o.File, o.Line = file, n.Line
+		for _, req := range []struct{ name, v string }{{"func", o.Func}, {"case", o.Case}, {"call", o.Call}, {"returns", o.Returns}, {"kind", o.Kind}, {"source", o.Source}, {"why", o.Why}} {
+			if req.v == "" {
+				errs.Add(n.Line, "entry has no %s", req.name)
+			}
+		}
+		if o.Case != "" && !caseRe.MatchString(o.Case) {
+			errs.Add(n.Line, "case %q: expected a case name such as QOSHandle-null", o.Case)
+		}
+		switch o.Returns {
+		case "TRUE":
+			if o.Error != "" {
+				errs.Add(n.Line, "returns TRUE with error %s; a success has no error", o.Error)
+			}
+		case "FALSE":
+			if o.Error == "" {
+				errs.Add(n.Line, "returns FALSE without an error; expected the last error, e.g. error: ERROR_INVALID_HANDLE")
+			}
+		case "":
+		default:
+			errs.Add(n.Line, "returns %q; expected TRUE or FALSE", o.Returns)
+		}
+		if o.Kind != "" && o.Kind != "observed" && o.Kind != "assumed" {
+			errs.Add(n.Line, "kind %q; expected observed or assumed", o.Kind)
+		}
+		out = append(out, o)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkObserved cross-checks observed entries against the model: the
+// function, parameter and error code must exist, the case must be named for
+// its parameter, and no case may be listed twice. It resolves codes, marks
+// the entries whose outcome the docs allow, and returns them sorted by
+// function and case.
+func (m *Model) checkObserved(obs []Observed) ([]Observed, error) {
+	codes := map[string]uint32{}
+	var names []string
+	for _, c := range m.ErrorCodes {
+		codes[c.Name] = uint32(c.Value)
+		names = append(names, c.Name)
+	}
+	var errs []error
+	bad := func(o Observed, format string, args ...any) {
+		errs = append(errs, &diag.Error{File: o.File, Line: o.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	seen := map[string]int{}
+	var out []Observed
+	for _, o := range obs {
+		fn, ok := m.Func(o.Func)
+		if !ok {
+			var fns []string
+			for _, f := range m.Functions {
+				fns = append(fns, f.Name)
+			}
+			bad(o, "unknown function %s%s", o.Func, didYouMean(o.Func, fns))
+			continue
+		}
+		key := o.Func + "/" + o.Case
+		if l, dup := seen[key]; dup {
+			bad(o, "%s is listed again; first at line %d", key, l)
+			continue
+		}
+		seen[key] = o.Line
+		if o.Param != "" {
+			found := false
+			var params []string
+			for _, p := range fn.Params {
+				found = found || p.Name == o.Param
+				params = append(params, p.Name)
+			}
+			switch {
+			case !found:
+				bad(o, "%s has no parameter %s%s", o.Func, o.Param, didYouMean(o.Param, params))
+				continue
+			case len(o.Case) <= len(o.Param) || o.Case[:len(o.Param)+1] != o.Param+"-":
+				bad(o, "case %s is about parameter %s; expected a case named %s-...", o.Case, o.Param, o.Param)
+				continue
+			}
+		}
+		o.Documented = o.Returns == "TRUE"
+		if o.Error != "" {
+			v, ok := codes[o.Error]
+			if !ok {
+				bad(o, "unknown error code %s%s; add it to an error-code page first", o.Error, didYouMean(o.Error, names))
+				continue
+			}
+			o.Value = v
+			for _, e := range fn.Errors {
+				o.Documented = o.Documented || e.Name == o.Error
+			}
+		}
+		out = append(out, o)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Func != out[j].Func {
+			return out[i].Func < out[j].Func
+		}
+		return out[i].Case < out[j].Case
+	})
+	return out, nil
+}
+
+func didYouMean(name string, candidates []string) string {
+	if near := Closest(name, candidates); near != "" {
+		return "; did you mean " + near + "?"
+	}
+	return ""
+}
+
+// loadObserved reads dir's observed.yaml, when there is one, into m.
+func (m *Model) loadObserved(dir string) error {
+	path := filepath.Join(dir, ObservedFile)
+	src, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	obs, err := ParseObserved(path, src)
+	if err != nil {
+		return err
+	}
+	m.Observed, err = m.checkObserved(obs)
+	return err
+}
