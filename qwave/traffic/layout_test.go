@@ -19,7 +19,7 @@ var trafficLayout = layout.Package{
 #include <qos.h>
 #include <traffic.h>
 `,
-	Required: []string{"ENUMERATION_BUFFER", "TCI_CLIENT_FUNC_LIST", "TC_GEN_FILTER", "TC_GEN_FLOW", "TC_IFC_DESCRIPTOR"},
+	Required: []string{"ENUMERATION_BUFFER", "IP_PATTERN", "TCI_CLIENT_FUNC_LIST", "TC_GEN_FILTER", "TC_GEN_FLOW", "TC_IFC_DESCRIPTOR"},
 }
 
 // TestLayoutMatchesClang compares every struct of ztypes.go with the layout
@@ -31,6 +31,7 @@ func TestLayoutMatchesClang(t *testing.T) { trafficLayout.CheckClang(t, nil) }
 func TestLayoutGoTypesMatchesCompiler(t *testing.T) {
 	trafficLayout.CheckCompiler(t, map[string]reflect.Type{
 		"ENUMERATION_BUFFER":   reflect.TypeFor[traffic.ENUMERATION_BUFFER](),
+		"IP_PATTERN":           reflect.TypeFor[traffic.IP_PATTERN](),
 		"TCI_CLIENT_FUNC_LIST": reflect.TypeFor[traffic.TCI_CLIENT_FUNC_LIST](),
 		"TC_GEN_FILTER":        reflect.TypeFor[traffic.TC_GEN_FILTER](),
 		"TC_GEN_FLOW":          reflect.TypeFor[traffic.TC_GEN_FLOW](),

@@ -75,6 +75,31 @@ type FLOWSPEC struct {
 	MinimumPolicedSize uint32
 }
 
+// IP_PATTERN is the C structure IP_PATTERN, laid out as the Windows C ABI lays it out on amd64,
+// 386 and arm64. The pattern, or mask, of a filter on IPv4 traffic: TC_GEN_FILTER points at one as
+// its Pattern and at another as its Mask. Addresses and ports are in network byte order.
+//
+// See https://learn.microsoft.com/en-us/windows/win32/api/traffic/ns-traffic-ip_pattern
+type IP_PATTERN struct {
+	// Reserved1: Reserved; must be 0.
+	Reserved1 uint32
+	// Reserved2: Reserved; must be 0.
+	Reserved2 uint32
+	// SrcAddr: The source IPv4 address.
+	SrcAddr uint32
+	// DstAddr: The destination IPv4 address.
+	DstAddr uint32
+	// S_un: What the filter matches beyond the addresses, by protocol: the source and destination
+	// ports (TCP, UDP), the ICMP type and code, or the IPsec security parameter index. mingw-w64 names
+	// the members tcSrcPort, tcDstPort, tcIcmpType, tcIcmpCode and tcSpi; here the union is four bytes
+	// that hold any of them.
+	S_un [1]uint32
+	// ProtocolId: The IP protocol number (6 for TCP, 17 for UDP).
+	ProtocolId uint8
+	// Reserved3: Reserved; must be 0.
+	Reserved3 [3]uint8
+}
+
 // NETWORK_ADDRESS is the C structure NETWORK_ADDRESS, laid out as the Windows C ABI lays it out on
 // amd64, 386 and arm64. It is declared in ntddndis.h and has no page of its own.
 type NETWORK_ADDRESS struct {

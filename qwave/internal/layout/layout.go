@@ -302,7 +302,10 @@ func ParseDump(dump string) (map[string]Record, error) {
 			switch {
 			case strings.Contains(off, ":"):
 				rec.Unsupported = "bit-field " + fields[len(fields)-1]
-			case strings.Contains(item, "(anonymous") || strings.Contains(item, "(unnamed"):
+			case (strings.Contains(item, "(anonymous") || strings.Contains(item, "(unnamed")) && strings.HasSuffix(item, ")"):
+				// A member of an unnamed type that has a name of its
+				// own ("union (unnamed union at …) S_un") is an
+				// ordinary field; one without a name is not.
 				rec.Unsupported = "anonymous member " + item
 			case len(fields) < 2:
 				return nil, fmt.Errorf("line %d: want a type and a field name, got %q", i+1, line)
