@@ -63,7 +63,7 @@ var calls = map[string]func() (Handle, error){
 
 // exceptionWineStub is the exit status of a process that called a Wine
 // stub export (EXCEPTION_WINE_STUB, include/wine/exception.h).
-const exceptionWineStub = 0x80000100
+const exceptionWineStub uint32 = 0x80000100
 
 // childEnv names the function a child test process calls, for the calls
 // that abort their process under Wine.
