@@ -10,6 +10,7 @@ const (
 	InOut
 )
 
+// String is the direction as the docs annotate it: "in", "out", "in, out".
 func (d Dir) String() string {
 	switch d {
 	case In:

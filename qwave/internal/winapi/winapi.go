@@ -90,6 +90,7 @@ type UnavailableError struct {
 	Err  error  // the loader's error
 }
 
+// Error names the procedure and the loader's reason.
 func (e *UnavailableError) Error() string {
 	return e.Proc + " unavailable: " + e.Err.Error()
 }
