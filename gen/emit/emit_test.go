@@ -220,3 +220,36 @@ func TestConventionsInStubs(t *testing.T) {
 		}
 	}
 }
+
+// TestPadding: explicit padding must put a member where C does on 386 and
+// amd64 at once; where no one padding can (a pointer before an 8-byte
+// integer), generation fails and says why.
+func TestPadding(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		types []string
+		want  string // a line of the struct, or the error
+		fails bool
+	}{
+		{"uint32 then uint64", []string{"ULONG", "UINT64"}, "_ [4]byte // C alignment of F1", false},
+		{"uint64 then uint32", []string{"UINT64", "ULONG"}, "_ [4]byte // C tail padding", false},
+		{"pointer then uint64", []string{"PVOID", "UINT64"}, "no one Go padding puts it there on both", true},
+		{"pointer then uint32", []string{"PVOID", "ULONG"}, "F1 uint32", false},
+	} {
+		m := fixture(t)
+		s := &m.Structs[0]
+		s.Fields = nil
+		for i, typ := range tc.types {
+			s.Fields = append(s.Fields, model.Field{Name: fmt.Sprintf("F%d", i), Type: typ})
+		}
+		files, err := Generate(m, Options{Command: "test", Package: "demo"})
+		switch {
+		case tc.fails && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v; want one saying %q", tc.name, err, tc.want)
+		case !tc.fails && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case !tc.fails && !strings.Contains(strings.Join(strings.Fields(string(files["ztypes.go"])), " "), tc.want):
+			t.Errorf("%s: ztypes.go lacks %q:\n%s", tc.name, tc.want, files["ztypes.go"])
+		}
+	}
+}
