@@ -5,9 +5,11 @@
 //
 //	go run golang.org/x/sys/windows/mkwinsyscall  (the baseline stub generator the benchmarks compare against)
 //	go run golang.org/x/perf/cmd/benchstat        (benchmark comparisons in BENCHMARKS.md)
+//	go run github.com/rhysd/actionlint/cmd/actionlint  (checks .github/workflows in .ci/test)
 package tools
 
 import (
+	_ "github.com/rhysd/actionlint/cmd/actionlint"
 	_ "golang.org/x/perf/cmd/benchstat"
 	_ "golang.org/x/sys/windows/mkwinsyscall"
 )

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/conformance/internal/scratch"
 	"github.com/winqos/winqos/qwave"
 )
 
 func writeBaseline(t *testing.T, src string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "lab.json")
+	path := filepath.Join(scratch.Dir(t), "lab.json")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -49,13 +49,27 @@ func (e *env) setup(what string, err error) bool {
 	if err != nil && e.setupErr == nil {
 		var code qwave.Errno
 		if errors.As(err, &code) {
-			e.setupErr = fmt.Errorf("%s failed with %s (%d): %w", what, codeName(code), uint32(code), err)
+			e.setupErr = &setupError{what: what, code: code, err: err}
 		} else {
 			e.setupErr = fmt.Errorf("%s: %w", what, err)
 		}
 	}
 	return e.setupErr == nil
 }
+
+// setupError is a setup step that failed with a Win32 code, named from
+// the complete winerror table.
+type setupError struct {
+	what string
+	code qwave.Errno
+	err  error
+}
+
+func (e *setupError) Error() string {
+	return fmt.Sprintf("%s failed with %s (%d)", e.what, codeName(e.code), uint32(e.code))
+}
+
+func (e *setupError) Unwrap() error { return e.err }
 
 // observation is one call and what it did.
 type observation struct {

@@ -55,6 +55,7 @@ type Adapter struct {
 	Used bool `json:"used,omitempty"`
 }
 
+// String describes the adapter: "eth0 (ethernet, 1 Gbit/s) to the peer".
 func (a Adapter) String() string {
 	s := a.Name + " (" + a.Type
 	if a.Speed > 0 {

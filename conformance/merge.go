@@ -278,18 +278,48 @@ type mergedGroup struct {
 type mergedPage struct {
 	Merged
 	Groups    []mergedGroup
-	Disagree  []MergedCase
+	Rows      []mergedRow // every case
+	Disagree  []mergedRow // the cases where machines disagree
 	StatusCol []Status
+	Verdicts  []string
+}
+
+// mergedRow is a case as the page shows it, its cells rendered once for
+// both tables.
+type mergedRow struct {
+	Case     string
+	Disagree bool
+	Cells    []mergedCellView
+}
+
+type mergedCellView struct {
+	Class, Title, Text, Mark string
+	Status                   Status
+	Verdict, Func            string
 }
 
 // WriteMergedHTML writes the merged matrix as one self-contained HTML page
-// (inline CSS, no script, no external resource): the machines with their
-// facts, grouped by Windows build; a summary per function; the cases where
-// machines disagree; and every case, a cell per machine with its status and
-// verdict and the outcome in its tooltip. Problems reading the runs are
-// listed first.
+// (inline CSS and filter script, no external resource, works from a file):
+// the machines with their facts, grouped by Windows build; a summary per
+// function; the cases where machines disagree; and every case, a cell per
+// machine with its status and verdict and the outcome in its tooltip.
+// Problems reading the runs are listed first.
 func WriteMergedHTML(w io.Writer, mg Merged) error {
-	p := mergedPage{Merged: mg, Disagree: mg.Disagreements(), StatusCol: statusOrder}
+	p := mergedPage{Merged: mg, StatusCol: statusOrder, Verdicts: verdictOrder}
+	for _, c := range mg.Cases {
+		row := mergedRow{Case: c.Case, Disagree: c.Disagree, Cells: make([]mergedCellView, len(c.Results))}
+		for i, cell := range c.Results {
+			v := mergedCellView{Class: cellClass(cell), Status: cell.Status, Verdict: cell.Verdict, Func: c.Func, Text: "not run"}
+			if cell.Status != "" {
+				v.Title, v.Text, v.Mark = cellTitle(cell), string(cell.Status), verdictMark(cell.Verdict)
+			}
+			row.Cells[i] = v
+		}
+		p.Rows = append(p.Rows, row)
+		if row.Disagree {
+			p.Disagree = append(p.Disagree, row)
+		}
+	}
 	for _, m := range mg.Machines {
 		if n := len(p.Groups); n > 0 && p.Groups[n-1].Name == m.Group {
 			p.Groups[n-1].N++
@@ -353,8 +383,8 @@ func cellTitle(c MergedCell) string {
 }
 
 var mergedHTML = template.Must(template.New("merged").Funcs(template.FuncMap{
-	"cellClass": cellClass, "cellTitle": cellTitle, "mark": verdictMark,
-	"count": func(m map[Status]int, s Status) int { return m[s] },
+	"count":  func(m map[Status]int, s Status) int { return m[s] },
+	"script": func() template.JS { return template.JS(filterScript) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -379,6 +409,8 @@ table.matrix thead th.m span { writing-mode: vertical-rl; transform: rotate(180d
 .v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
 td.none { background: #fff; color: #999; }
 section.problems { background: #fff3a0; padding: .2em 1em; }
+.filters label { margin-right: 1em; }
+.dim { opacity: .15; }
 </style>
 </head>
 <body>
@@ -389,6 +421,11 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 <ul>{{range .Problems}}<li>{{.}}</li>{{end}}</ul>
 </section>
 {{end}}
+<form class="filters" id="filters">
+<label>Status <select data-filter="status"><option value="">all</option>{{range .StatusCol}}<option>{{.}}</option>{{end}}</select></label>
+<label>Verdict <select data-filter="verdict"><option value="">all</option>{{range .Verdicts}}<option>{{.}}</option>{{end}}</select></label>
+<label>Function <select data-filter="func"><option value="">all</option>{{range .Functions}}<option>{{.Func}}</option>{{end}}</select></label>
+</form>
 <h2 id="machines">Machines</h2>
 <table id="machines-table">
 <thead><tr><th>Machine</th><th>Group</th><th>Platform</th><th>qwave.dll</th><th>Profile</th><th>Cases run</th><th>Commit</th><th>Date</th></tr></thead>
@@ -407,6 +444,7 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 {{- end}}
 </tbody>
 </table>
+{{define "row"}}<tr data-case="{{.Case}}"{{if .Disagree}} data-disagree="true"{{end}}><th scope="row">{{.Case}}</th>{{range .Cells}}<td class="{{.Class}}"{{if .Status}} data-status="{{.Status}}" data-verdict="{{.Verdict}}" data-func="{{.Func}}" title="{{.Title}}"{{end}}>{{.Text}}{{with .Mark}}<small>{{.}}</small>{{end}}</td>{{end}}</tr>{{end}}
 {{define "matrix"}}
 <thead>
 <tr><th rowspan="2">case</th>{{range .Groups}}<th colspan="{{.N}}">{{.Name}}</th>{{end}}</tr>
@@ -419,7 +457,7 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 {{template "matrix" $}}
 <tbody>
 {{- range .Disagree}}
-<tr data-case="{{.Case}}"><th scope="row">{{.Case}}</th>{{range .Results}}<td class="{{cellClass .}}" title="{{cellTitle .}}">{{if .Status}}{{.Status}}{{with mark .Verdict}}<small>{{.}}</small>{{end}}{{else}}not run{{end}}</td>{{end}}</tr>
+{{template "row" .}}
 {{- end}}
 </tbody>
 </table>
@@ -430,12 +468,13 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 <table class="matrix" id="matrix-table">
 {{template "matrix" $}}
 <tbody>
-{{- range .Cases}}
-<tr data-case="{{.Case}}"{{if .Disagree}} data-disagree="true"{{end}}><th scope="row">{{.Case}}</th>{{range .Results}}<td class="{{cellClass .}}" title="{{cellTitle .}}">{{if .Status}}{{.Status}}{{with mark .Verdict}}<small>{{.}}</small>{{end}}{{else}}not run{{end}}</td>{{end}}</tr>
+{{- range .Rows}}
+{{template "row" .}}
 {{- end}}
 </tbody>
 </table>
 <footer>Written by qoslab merge (github.com/winqos/winqos/conformance).</footer>
+<script>{{script}}</script>
 </body>
 </html>
 `))

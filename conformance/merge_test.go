@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/conformance/internal/scratch"
 )
 
 // writeSet writes a report as a machine's result directory.
@@ -20,7 +21,7 @@ func writeSet(t *testing.T, r conformance.Report) string {
 	if err := conformance.WriteJSONL(&buf, r); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	dir := scratch.Dir(t)
 	if err := os.WriteFile(filepath.Join(dir, "results.jsonl"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -42,12 +43,12 @@ func TestMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.SplitAfter(string(src), "\n")
-	cutDir := t.TempDir()
+	cutDir := scratch.Dir(t)
 	cut := strings.Join(lines[:21], "") + "{broken\n" + lines[21][:40] // the machine, 20 results, a broken line, a cut one
 	if err := os.WriteFile(filepath.Join(cutDir, "results.jsonl"), []byte(cut), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sets, problems, err := conformance.ReadResultSets([]string{writeSet(t, model), wineDir, cutDir, filepath.Join(t.TempDir(), "missing")})
+	sets, problems, err := conformance.ReadResultSets([]string{writeSet(t, model), wineDir, cutDir, filepath.Join(scratch.Dir(t), "missing")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +127,9 @@ func TestMerge(t *testing.T) {
 	funcs := one(t, doc, "function summaries", byAttr("id", "functions-table"))
 	if n := len(findAll(funcs, hasAttr("data-func"))); n != 11 {
 		t.Errorf("summary of %d functions; want 11", n)
+	}
+	if len(findAll(doc, byTag("script"))) != 1 || len(findAll(one(t, doc, "filter forms", byAttr("id", "filters")), byTag("select"))) != 3 {
+		t.Error("the page lacks its filters by status, verdict and function")
 	}
 	if !strings.Contains(text(one(t, doc, "problem lists", byAttr("id", "problems"))), "line 22: ") {
 		t.Error("the page does not report the broken line")

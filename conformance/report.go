@@ -85,8 +85,10 @@ type LineError struct {
 	Err  error
 }
 
+// Error names the line: "line 3: ...".
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
+// Unwrap returns the parse error.
 func (e *LineError) Unwrap() error { return e.Err }
 
 // ReadJSONLLenient reads a report as ReadJSONL does, but keeps going past a

@@ -9,16 +9,18 @@
 //	go run ./gen -extract-winerror /usr/share/mingw-w64/include/winerror.h > spec/winerror.txt
 //
 // gen parses the doc pages and their C declarations, merges them into one
-// cross-checked model and emits Go with jennifer. Every input error names
-// file:line.
+// cross-checked model and emits Go with jennifer. Beside the pages it reads
+// observed.yaml, what real Windows does (qwave.Facts), and beside the spec
+// directory winerror.txt, every Win32 code name (qwave.ErrorName). Every
+// input error names file:line.
 //
 // With -header, a real C header (mingw-w64's) supplies the declaration of
 // every page that has no "## -syntax" block, and the types those
 // declarations use; where a page has one, the two are cross-checked and
-// their differences listed. The first -header is the API's own header;
-// further ones supply types it includes. Error and status code values come
-// from winerror.h, ntstatus.h and tcerror.h beside the first header, or
-// from -codes.
+// their differences listed, and the header's own mistakes are reported as
+// warnings. The first -header is the API's own header; further ones supply
+// types it includes. Error and status code values come from winerror.h,
+// ntstatus.h and tcerror.h beside the first header, or from -codes.
 //
 // -dump and -report read pages leniently: a page gen cannot model is
 // skipped with its reason rather than failing the run. -report lists, per

@@ -3,10 +3,17 @@
 //
 // The names are the Win32 names (QOSCreateHandle, QOS_VERSION,
 // QOSTrafficTypeVoice) so the Microsoft documentation and this package grep
-// alike. The functions call qwave.dll and exist on Windows only; the types,
-// constants, error tables, contract tables and the API interface build on
-// every GOOS, so tools, the reference model (package qwavetest) and report
-// writers share them anywhere.
+// alike.
+//
+// Where things exist: the functions (QOSCreateHandle, ...) call qwave.dll on
+// Windows; on every other GOOS they exist with the same signatures and docs,
+// so go doc and portable code find them, and fail with an error matching
+// ErrUnavailable. Native (the API over qwave.dll), Raw, Observed and
+// OverlappedOf are Windows only. The types, constants, error tables, contract
+// tables, the API interface, the netip helpers (SockaddrOf) and QueryFlow
+// build on every GOOS, so tools, the reference model (package qwavetest) and
+// report writers share them anywhere. Package qos, above this one, is what
+// most programs want.
 //
 // Every function returns nil on success and an error on failure. A failure
 // with a documented code returns that code as an Errno, pre-boxed so the

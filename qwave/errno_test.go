@@ -2,6 +2,9 @@ package qwave
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -16,8 +19,39 @@ func TestErrnoMatchesSyscallErrno(t *testing.T) {
 	if got := ERROR_NOT_FOUND.Error(); got[:len("ERROR_NOT_FOUND: ")] != "ERROR_NOT_FOUND: " {
 		t.Errorf("Error() = %q; want the name first", got)
 	}
-	if got := Errno(1056).Error(); got != "Win32 error 1056" {
-		t.Errorf("undocumented code: Error() = %q", got)
+}
+
+func TestErrnoUndocumentedCode(t *testing.T) {
+	got := Errno(1056).Error()
+	want := "Win32 error 1056"
+	if name := Errno(1056).Name(); name != "" {
+		want = name + " (" + want + ")"
+	}
+	if runtime.GOOS == "windows" {
+		// The system's message follows; its wording depends on the
+		// language, so only its presence is checked.
+		if !strings.HasPrefix(got, want+": ") || len(got) <= len(want)+3 {
+			t.Errorf("Errno(1056).Error() = %q; want %q followed by the system's message", got, want+": ")
+		}
+		return
+	}
+	if got != want {
+		t.Errorf("Errno(1056).Error() = %q; want %q", got, want)
+	}
+}
+
+func TestErrnoAsSyscallErrno(t *testing.T) {
+	err := fmt.Errorf("QOSAddSocketToFlow: %w", ERROR_HOST_UNREACHABLE)
+	var errno syscall.Errno
+	if !errors.As(err, &errno) || errno != syscall.Errno(1232) {
+		t.Fatalf("errors.As(%v, *syscall.Errno) = %v, %d; want true, 1232", err, errors.As(err, &errno), errno)
+	}
+	if syscall.Errno(ERROR_HOST_UNREACHABLE) != syscall.Errno(1232) {
+		t.Error("the conversion to syscall.Errno changes the value")
+	}
+	var other *UnavailableError
+	if errors.As(err, &other) {
+		t.Error("errors.As matched an unrelated target type")
 	}
 }
 

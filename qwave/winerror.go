@@ -3,7 +3,12 @@ package qwave
 import (
 	"sort"
 	"strings"
+
+	"github.com/winqos/winqos/qwave/internal/winapi"
 )
+
+// Every Errno, of any generated package, is named from the complete table.
+func init() { winapi.RegisterNames(ErrorName) }
 
 // winerrorEntry is one row of the generated Win32 code tables (zwinerror.go).
 type winerrorEntry struct {

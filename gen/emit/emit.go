@@ -64,12 +64,13 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	}
 	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m)}
 	files := map[string]*jen.File{
-		"ztypes.go":          g.types(),
-		"zerrors.go":         g.errors(),
-		"zcontract.go":       g.contracts(),
-		"zapi.go":            g.api(),
-		opts.Stubs:           g.stubs(),
-		"zerrors_windows.go": g.drift(),
+		"ztypes.go":                      g.types(),
+		"zerrors.go":                     g.errors(),
+		"zcontract.go":                   g.contracts(),
+		"zapi.go":                        g.api(),
+		opts.Stubs:                       g.stubs(),
+		"zerrors_windows.go":             g.drift(),
+		"z" + opts.Package + "_other.go": g.others(),
 	}
 	if opts.Runtime != "" {
 		files["zruntime.go"] = g.runtime()

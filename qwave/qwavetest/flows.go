@@ -40,6 +40,9 @@ func (m *Model) QOSAddSocketToFlow(qosHandle qwave.Handle, socket qwave.Socket, 
 		trafficType < qwave.QOSTrafficTypeBestEffort || trafficType > qwave.QOSTrafficTypeControl {
 		return m.fail(qwave.ERROR_INVALID_PARAMETER)
 	}
+	if code := m.pitfall(socket, destAddr); code != 0 {
+		return m.fail(code)
+	}
 	conn, connected := m.connected[socket]
 	dest, ok := parseSockaddr(destAddr)
 	switch {

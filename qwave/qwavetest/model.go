@@ -14,7 +14,9 @@
 //
 // Every method returns nil on success and leaves the last error as it was; on
 // failure it sets the last error (GetLastError) and returns the code as a
-// pre-boxed qwave.Errno, always one that the function's page documents.
+// pre-boxed qwave.Errno, always one that the function's page documents, or,
+// with WithProfile(qwave.ProfileWindows), the one qwave.Facts record real
+// Windows returning where it differs from the page.
 //
 // Where a page is silent or contradicts itself, the choice made is written
 // next to the code that makes it, marked "documentation gap" or
@@ -37,8 +39,9 @@ import (
 type Model struct {
 	mu sync.Mutex
 
-	admin   bool
-	profile qwave.Profile
+	admin      bool
+	dscpPolicy bool
+	profile    qwave.Profile
 	// badHandle is, per function, the code an invalid QOS handle fails
 	// with: documented, or as the profile's facts record.
 	badHandle [numFuncs]qwave.Errno
@@ -54,6 +57,8 @@ type Model struct {
 	connected map[qwave.Socket]netip.AddrPort
 	pending   map[*qwave.Overlapped]*op
 	flows     int
+	sockInfo  map[qwave.Socket]sockInfo           // from DescribeSocket
+	waiters   map[*qwave.Overlapped]chan struct{} // from Done
 
 	faults [numFuncs]faults
 
@@ -71,9 +76,10 @@ var (
 )
 
 type config struct {
-	network Network
-	admin   bool
-	profile qwave.Profile
+	network    Network
+	admin      bool
+	dscpPolicy bool
+	profile    qwave.Profile
 }
 
 // Option configures a Model in New.
@@ -111,6 +117,7 @@ func New(opts ...Option) *Model {
 	}
 	m := &Model{
 		admin:      c.admin,
+		dscpPolicy: c.dscpPolicy,
 		profile:    c.profile,
 		nextHandle: firstHandle,
 		nextFlow:   1,
@@ -152,6 +159,7 @@ func (m *Model) Profile() qwave.Profile { return m.profile }
 type handle struct {
 	flows   map[qwave.QOS_FLOWID]*flow
 	clients map[netip.Addr]struct{} // tracked clients, nil until the first
+	stale   bool                    // Reinitialize ran: only QOSCloseHandle works
 }
 
 // flow is one flow of a handle.
@@ -322,6 +330,9 @@ func (m *Model) begin(id funcID, qosHandle qwave.Handle) (*handle, error) {
 	h := m.handles[qosHandle]
 	if h == nil {
 		return nil, m.fail(m.badHandle[id])
+	}
+	if h.stale {
+		return nil, m.fail(qwave.ERROR_DEVICE_REINITIALIZATION_NEEDED)
 	}
 	return h, nil
 }

@@ -67,6 +67,7 @@ func (m *Model) start(p *op) error {
 // reads it back.
 func (m *Model) finish(p *op, code qwave.Errno, n uint32) {
 	delete(m.pending, p.o)
+	m.wake(p.o)
 	if p.prev != nil {
 		p.prev.next = p.next
 	} else {
@@ -298,7 +299,10 @@ func (m *Model) setFlow(f *flow, a setArgs, commit bool) qwave.Errno {
 	case qwave.QOSSetOutgoingDSCPValue:
 		// "The caller must belong to the Administrators group or the Network
 		// Configuration Operators group to use this operation."
-		if !m.admin {
+		switch {
+		case m.dscpPolicy:
+			return qwave.ERROR_ACCESS_DISABLED_BY_POLICY
+		case !m.admin:
 			return qwave.ERROR_ACCESS_DENIED
 		}
 		if commit {
@@ -375,17 +379,6 @@ func (m *Model) QOSQueryFlow(qosHandle qwave.Handle, flowId qwave.QOS_FLOWID, op
 	return m.start(&op{kind: opQuery, o: overlapped, f: f, query: operation, flags: flags, size: size, buf: buffer})
 }
 
-// The marks "Sent traffic carries" for each traffic type, from the
-// QOS_TRAFFIC_TYPE page: DSCP and 802.1p tag.
-var marks = [...]struct{ dscp, l2 uint32 }{
-	qwave.QOSTrafficTypeBestEffort:      {0, 0},
-	qwave.QOSTrafficTypeBackground:      {0x08, 2},
-	qwave.QOSTrafficTypeExcellentEffort: {0x28, 5},
-	qwave.QOSTrafficTypeAudioVideo:      {0x28, 5},
-	qwave.QOSTrafficTypeVoice:           {0x38, 7},
-	qwave.QOSTrafficTypeControl:         {0x38, 7},
-}
-
 // boolean is a C BOOL.
 func boolean(b bool) int32 {
 	if b {
@@ -452,7 +445,8 @@ func (m *Model) priority(f *flow) qwave.QOS_PACKET_PRIORITY {
 	if !f.prioritized {
 		return qwave.QOS_PACKET_PRIORITY{}
 	}
-	mk := marks[f.traffic]
+	dscp, l2, _ := f.traffic.Marks()
+	mk := struct{ dscp, l2 uint32 }{uint32(dscp), uint32(l2)}
 	if f.dscpSet {
 		mk.dscp = f.dscp
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/conformance/internal/scratch"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -26,7 +27,7 @@ func TestFlagsValidatedFirst(t *testing.T) {
 		{[]string{"-run", "("}, "-run:"},
 		{[]string{"-peer", "nowhere"}, "-peer:"},
 	} {
-		out := t.TempDir()
+		out := scratch.Dir(t)
 		var stderr bytes.Buffer
 		code, err := run(append([]string{"-target", "model", "-out", out, "-q"}, tc.args...), &bytes.Buffer{}, &stderr)
 		if code != 2 || err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -52,7 +53,7 @@ func TestUsageHidesChild(t *testing.T) {
 // documentation findings.
 func TestModelWindowsProfile(t *testing.T) {
 	bin := buildQoslab(t)
-	out := t.TempDir()
+	out := scratch.Dir(t)
 	cmd := exec.Command(bin, "-target", "model", "-profile", "windows", "-out", out, "-q")
 	msg, err := cmd.CombinedOutput()
 	if err != nil {

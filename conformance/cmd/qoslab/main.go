@@ -266,11 +266,19 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 		return 2, err
 	}
 	progress := newProgress(stderr, len(names), c.quiet)
+	marks := os.Getenv(caseMarksEnv) != ""
 	for i, name := range names {
 		if _, ok := done[name]; ok {
 			continue
 		}
 		progress.show(i+1, name)
+		if marks {
+			// For runUnderWine: Wine prints a child's own messages
+			// ("unimplemented function") to the Unix stderr it shares
+			// with this process, not to the child's stderr pipe; this
+			// line tells the Linux side which case they belong to.
+			fmt.Fprintf(os.Stderr, "%s%s\n", caseMark, name)
+		}
 		res := runIsolated(self, c, name)
 		done[name] = res
 		if err := appendResult(f, res); err != nil {
@@ -288,6 +296,14 @@ func runParent(c config, opts []conformance.Option, stderr io.Writer) (int, erro
 	}
 	return finish(c, report, stderr)
 }
+
+// caseMarksEnv, when set, makes the parent write caseMark and the case name
+// to stderr before each case.
+const (
+	commitEnv    = "QOSLAB_COMMIT"
+	caseMarksEnv = "QOSLAB_CASE_MARKS"
+	caseMark     = "qoslab-case: "
+)
 
 // appendResult writes one JSON line and syncs it, so a killed run keeps it.
 func appendResult(f *os.File, r conformance.Result) error {
@@ -564,6 +580,9 @@ func thisMachine(c config) conformance.Machine {
 // commit is the VCS revision the binary was built from, or, for go run
 // (which stamps none), the checkout's HEAD.
 func commit() string {
+	if c := os.Getenv(commitEnv); c != "" {
+		return c // set by qoslab -wine, whose Windows binary cannot run git
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return gitHead()

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/winqos/winqos/conformance"
+	"github.com/winqos/winqos/conformance/internal/scratch"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -20,7 +22,7 @@ func modelRun(t testing.TB, profile qwave.Profile) string {
 	r := conformance.Check(newModelAPI, conformance.WithProfile(profile))
 	conformance.Classify(&r, nil)
 	r.Machine = &conformance.Machine{Name: "model", Target: "model", Profile: profile.String(), OS: "linux", Arch: "amd64", Date: "2026-12-03T00:00:00Z"}
-	dir := t.TempDir()
+	dir := scratch.Dir(t)
 	var buf bytes.Buffer
 	if err := conformance.WriteJSONL(&buf, r); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func truncatedCopy(t testing.TB, dir string, n int) string {
 	}
 	lines := strings.SplitAfter(string(b), "\n")
 	out := strings.Join(lines[:n], "") + "{not json\n" + lines[n][:len(lines[n])/2]
-	cp := t.TempDir()
+	cp := scratch.Dir(t)
 	if err := os.WriteFile(filepath.Join(cp, "results.jsonl"), []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ var wineRun = filepath.Join("..", "..", "testdata", "wine-8.0")
 // truncated copy of the Wine run: it writes the three files 0644, reports
 // the broken line and succeeds.
 func TestMergeCommand(t *testing.T) {
-	out := t.TempDir()
+	out := scratch.Dir(t)
 	var stderr bytes.Buffer
 	code, err := run([]string{"merge", "-out", out, modelRun(t, qwave.ProfileDocumented), wineRun, truncatedCopy(t, wineRun, 21)}, &bytes.Buffer{}, &stderr)
 	if code != 0 || err != nil {
@@ -78,14 +80,17 @@ func TestMergeCommand(t *testing.T) {
 		t.Errorf("%d JUnit suites; want one per machine", n)
 	}
 	for _, name := range []string{"report.html", "results.json", "junit.xml"} {
-		if info, err := os.Stat(filepath.Join(out, name)); err != nil || info.Mode().Perm() != 0o644 {
-			t.Errorf("%s: %v, mode %v", name, err, info.Mode())
+		info, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			t.Error(err)
+		} else if runtime.GOOS != "windows" && info.Mode().Perm() != 0o644 { // Windows has no Unix modes
+			t.Errorf("%s: mode %v; want 0644", name, info.Mode())
 		}
 	}
 }
 
 func TestMergeUsage(t *testing.T) {
-	for _, args := range [][]string{{"merge"}, {"merge", "-out", t.TempDir()}, {"merge", "-out", t.TempDir(), t.TempDir()}} {
+	for _, args := range [][]string{{"merge"}, {"merge", "-out", scratch.Dir(t)}, {"merge", "-out", scratch.Dir(t), scratch.Dir(t)}} {
 		if code, _ := run(args, &bytes.Buffer{}, &bytes.Buffer{}); code != 2 {
 			t.Errorf("%v: exit %d; want 2", args, code)
 		}
@@ -97,7 +102,7 @@ func TestMergeUsage(t *testing.T) {
 // into report.html, results.json and junit.xml, as qoslab merge does.
 func BenchmarkMerge100Machines(b *testing.B) {
 	src := []string{modelRun(b, qwave.ProfileDocumented), wineRun}
-	root := b.TempDir()
+	root := scratch.Dir(b)
 	var dirs []string
 	for i := range 100 {
 		f, err := os.Open(filepath.Join(src[i%2], "results.jsonl"))
@@ -118,7 +123,7 @@ func BenchmarkMerge100Machines(b *testing.B) {
 		os.WriteFile(filepath.Join(dir, "results.jsonl"), buf.Bytes(), 0o644)
 		dirs = append(dirs, dir)
 	}
-	out := b.TempDir()
+	out := scratch.Dir(b)
 	args := append([]string{"merge", "-out", out}, dirs...)
 	b.ReportAllocs()
 	for b.Loop() {

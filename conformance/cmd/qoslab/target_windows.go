@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 
@@ -14,6 +15,9 @@ import (
 func defaultTarget() string { return "dll" }
 
 func dllTarget(peer netip.AddrPort) (func() qwave.API, []conformance.Option, error) {
+	if err := windows.NewLazySystemDLL("qwave.dll").Load(); err != nil {
+		return nil, nil, fmt.Errorf("qwave.dll cannot be loaded (%v): on Windows Server install the qWAVE feature (PowerShell as administrator: Install-WindowsFeature qWave), then run again; or test the reference model with -target model", err)
+	}
 	family := windows.AF_INET
 	if peer.Addr().Is6() && !peer.Addr().Is4In6() {
 		family = windows.AF_INET6

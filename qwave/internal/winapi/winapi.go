@@ -13,8 +13,14 @@ import (
 )
 
 // Errno is a Win32 error code (or an HRESULT or NTSTATUS, for functions
-// that return one), as GetLastError returns it. It matches syscall.Errno
-// (and so x/sys/windows.Errno) of the same value in errors.Is.
+// that return one), as GetLastError returns it.
+//
+// It converts to syscall.Errno, which is x/sys/windows.Errno:
+// syscall.Errno(qwave.ERROR_NOT_FOUND) == windows.ERROR_NOT_FOUND. In an
+// error chain it matches a syscall.Errno of the same value in errors.Is, and
+// errors.As with a *syscall.Errno (or *windows.Errno) target finds it. An
+// error interface holding an Errno never == a syscall.Errno, since the
+// dynamic types differ: compare with errors.Is.
 type Errno uint32
 
 // Codes is what one generated package knows about the codes it documents.
@@ -29,7 +35,16 @@ type Codes struct {
 var (
 	mu       sync.RWMutex
 	registry []Codes
+	names    []func(Errno) (string, bool)
 )
+
+// RegisterNames adds a table that names any Win32 code (winerror.h), not
+// only documented ones; Name and Error fall back to it.
+func RegisterNames(name func(Errno) (string, bool)) {
+	mu.Lock()
+	names = append(names, name)
+	mu.Unlock()
+}
 
 // Register adds a package's code tables; generated packages call it from
 // init.
@@ -51,7 +66,9 @@ func lookup(e Errno) (name, text string) {
 }
 
 // Error names the code and says what it means in general; what it means for
-// a given function is in that function's error table.
+// a given function is in that function's error table. A code no generated
+// package documents prints the system's message on Windows (FormatMessage)
+// and its name, where known, elsewhere.
 func (e Errno) Error() string {
 	if name, text := lookup(e); name != "" {
 		if text == "" {
@@ -59,7 +76,17 @@ func (e Errno) Error() string {
 		}
 		return name + ": " + text
 	}
-	return "Win32 error " + strconv.FormatUint(uint64(e), 10)
+	num := "Win32 error " + strconv.FormatUint(uint64(e), 10)
+	name, msg := e.Name(), systemMessage(e)
+	switch {
+	case name != "" && msg != "":
+		return name + " (" + num + "): " + msg
+	case name != "":
+		return name + " (" + num + ")"
+	case msg != "":
+		return num + ": " + msg
+	}
+	return num
 }
 
 // Is reports whether target is the same code as a syscall.Errno or
@@ -69,11 +96,31 @@ func (e Errno) Is(target error) bool {
 	return ok && uint64(t) == uint64(e)
 }
 
-// Name is the code's name (ERROR_NOT_FOUND), or "" for a code no generated
-// package documents.
+// As sets a *syscall.Errno (or *x/sys/windows.Errno) target to e, so
+// errors.As finds the code with the standard library's type too.
+func (e Errno) As(target any) bool {
+	t, ok := target.(*syscall.Errno)
+	if ok {
+		*t = syscall.Errno(e)
+	}
+	return ok
+}
+
+// Name is the code's name (ERROR_NOT_FOUND), or "" for a code winerror.h
+// does not name: the documented name of a code a generated package
+// documents, else the name a table given to RegisterNames finds.
 func (e Errno) Name() string {
-	name, _ := lookup(e)
-	return name
+	if name, _ := lookup(e); name != "" {
+		return name
+	}
+	mu.RLock()
+	defer mu.RUnlock()
+	for _, n := range names {
+		if name, ok := n(e); ok {
+			return name
+		}
+	}
+	return ""
 }
 
 // ErrNoLastError is returned when a function reports failure but leaves the

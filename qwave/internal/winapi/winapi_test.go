@@ -2,6 +2,8 @@ package winapi
 
 import (
 	"errors"
+	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -64,8 +66,20 @@ func TestErrnoRegistry(t *testing.T) {
 	if errTest.Name() != "ERROR_TEST" || Errno(9).Name() != "" {
 		t.Errorf("Name() = %q, %q", errTest.Name(), Errno(9).Name())
 	}
-	if got := Errno(9).Error(); got != "Win32 error 9" {
+	// Outside Windows there is no system message to add.
+	if got := Errno(9).Error(); got != "Win32 error 9" && (runtime.GOOS != "windows" || !strings.HasPrefix(got, "Win32 error 9: ")) {
 		t.Errorf("undocumented Error() = %q", got)
+	}
+	RegisterNames(func(e Errno) (string, bool) { return "ERROR_NINE", e == 9 })
+	if got := Errno(9).Name(); got != "ERROR_NINE" {
+		t.Errorf("Name() of a code only a registered table names = %q", got)
+	}
+	if got := Errno(9).Error(); !strings.HasPrefix(got, "ERROR_NINE (Win32 error 9)") {
+		t.Errorf("Error() of a named undocumented code = %q", got)
+	}
+	var se syscall.Errno
+	if !errors.As(error(errTest), &se) || se != 7501 {
+		t.Errorf("errors.As(*syscall.Errno) = %d", se)
 	}
 	if !errors.Is(errTest, syscall.Errno(7501)) || errors.Is(errTest, syscall.Errno(7502)) {
 		t.Error("Errno does not match syscall.Errno by value")
