@@ -300,6 +300,7 @@ func cases(o *options) []testCase {
 		}
 	}
 	out = append(out, scenarios()...)
+	out = append(out, dualStackCases()...)
 	if o.inject != nil {
 		out = append(out, injected(o.inject)...)
 	}

@@ -141,6 +141,7 @@ type options struct {
 	peer        netip.AddrPort
 	unreachable netip.AddrPort
 	socket      func() (qwave.Socket, func(), error)
+	dualStack   func() (qwave.Socket, func(), error)
 	timeout     time.Duration
 	filter      func(name string) bool
 	inject      func(api qwave.API, fn string, code qwave.Errno) error

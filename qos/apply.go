@@ -57,7 +57,8 @@ func connectDualStack(c *applyConfig) { c.connect = true }
 // Apply adds conn's traffic to a new flow of class. conn is a *net.UDPConn,
 // *net.TCPConn or anything else whose SyscallConn gives a socket: IPv4,
 // IPv6 or dual-stack, connected or not (see Destination). Close the Flow
-// before conn.
+// before conn. A socket that already has a flow of this Client gets the new
+// one instead; the old Flow reports ErrClosed.
 func (c *Client) Apply(conn syscall.Conn, class Class, opts ...ApplyOption) (*Flow, error) {
 	rc, err := conn.SyscallConn()
 	if err != nil {
@@ -201,9 +202,13 @@ func (c *Client) register(f *Flow) error {
 				return err
 			}
 		}
-		if _, busy := c.flows[f.sock]; busy {
-			c.mu.Unlock()
-			return fmt.Errorf("qos: socket %#x already has a flow of this Client", f.sock)
+		if prev := c.flows[f.sock]; prev != nil {
+			// The socket was applied before, or its descriptor belonged to a
+			// socket that closed with its flow still live (a Control hook's
+			// connection closed without its Flow): the new flow replaces it.
+			prev.lost = true
+			delete(c.flows, f.sock)
+			_ = c.api.QOSRemoveSocketFromFlow(c.h, 0, prev.id, 0)
 		}
 		gen := c.gen
 		err := c.add(c.h, f)

@@ -13,7 +13,9 @@ import (
 // before it connects. A dialled socket's destination is the address being
 // dialled; a listening UDP socket needs Destination in opts; TCP listeners
 // have no peer, so apply a class to each accepted connection with Apply.
-// Get a connection's flow with FlowOf, and close it before the connection.
+// Get a connection's flow with FlowOf, and close it before the connection;
+// a flow left behind is removed by Client.Close, or replaced when its
+// descriptor is reused by a new socket.
 func (c *Client) Control(class Class, opts ...ApplyOption) func(network, address string, rc syscall.RawConn) error {
 	return func(network, address string, rc syscall.RawConn) error {
 		all := opts

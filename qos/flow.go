@@ -96,8 +96,8 @@ func (f *Flow) call(fn func(h qwave.Handle, id qwave.QOS_FLOWID) error) error {
 // SetDSCP marks the flow's packets with dscp (0-63)
 // (QOSSetOutgoingDSCPValue). It needs the Administrators or Network
 // Configuration Operators group (else ErrNeedsAdmin) and no policy against
-// it (else ErrBlockedByPolicy). Windows applies it to non-adaptive flows
-// (NonAdaptive, DSCP).
+// it (else ErrBlockedByPolicy). The page does not limit it to a kind of
+// flow; programs set it on non-adaptive flows, which the DSCP option makes.
 func (f *Flow) SetDSCP(dscp uint8) error {
 	if dscp > 63 {
 		return fmt.Errorf("qos: DSCP value %d is not in 0-63", dscp)
@@ -260,8 +260,14 @@ func (f *Flow) notify(ctx context.Context, op qwave.QOS_NOTIFY_FLOW, want uint64
 	if op == qwave.QOSNotifyAvailable {
 		p.buf, p.size, buf = want, 8, unsafePointer(&p.buf)
 	}
-	prepare(&p.o)
-	defer release(&p.o)
+	if f.c.waiter == nil {
+		// Only Windows can wait for qwave.dll's completions; an API with
+		// neither must not start an operation it cannot see end.
+		if err := prepare(&p.o); err != nil {
+			return 0, err
+		}
+		defer release(&p.o)
+	}
 	var h qwave.Handle
 	err := f.c.do(func(hh qwave.Handle) error {
 		if f.lost {

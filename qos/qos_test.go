@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -789,5 +790,46 @@ func TestReinitializationRestoreFails(t *testing.T) {
 	}
 	if m.LiveFlows() != 0 {
 		t.Errorf("%d flows left half restored", m.LiveFlows())
+	}
+}
+
+// Applying twice replaces the flow, so a descriptor that a closed socket
+// left with a live flow (a Control hook's connection closed without its
+// Flow) can be marked again.
+func TestApplyReplaces(t *testing.T) {
+	m, c := model(t)
+	conn := connected(t)
+	old := apply(t, c, conn, qos.Voice)
+	f := apply(t, c, conn, qos.Background)
+	if _, err := old.Priority(); !errors.Is(err, qos.ErrClosed) {
+		t.Errorf("the replaced flow: Priority = %v; want ErrClosed", err)
+	}
+	if c.Flows() != 1 || m.LiveFlows() != 1 || c.FlowOf(conn) != f {
+		t.Errorf("Flows() = %d, LiveFlows() = %d, FlowOf is the new flow %v; want 1, 1, true", c.Flows(), m.LiveFlows(), c.FlowOf(conn) == f)
+	}
+	if err := old.Close(); err != nil || m.LiveFlows() != 1 {
+		t.Errorf("closing the replaced flow: %v, %d flows left; want nil, 1", err, m.LiveFlows())
+	}
+}
+
+// noDone is the model with its Done method shadowed: outside Windows qos
+// cannot wait for such an API, and says so before starting anything.
+type noDone struct{ *qwavetest.Model }
+
+func (noDone) Done() {}
+
+func TestWaitWithoutDone(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("on Windows qos waits on the OVERLAPPED's event")
+	}
+	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
+	c := qos.New(noDone{m})
+	defer c.Close()
+	f := apply(t, c, connected(t), qos.AudioVideo)
+	if err := f.WaitCongested(context.Background()); err == nil {
+		t.Error("WaitCongested without a way to wait succeeded")
+	}
+	if m.Pending() != 0 {
+		t.Errorf("%d operations left pending", m.Pending())
 	}
 }

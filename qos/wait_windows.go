@@ -2,6 +2,7 @@ package qos
 
 import (
 	"context"
+	"errors"
 
 	"github.com/winqos/winqos/qwave"
 	"golang.org/x/sys/windows"
@@ -9,11 +10,13 @@ import (
 
 // prepare gives o an event that the system sets when the operation
 // completes.
-func prepare(o *qwave.Overlapped) {
+func prepare(o *qwave.Overlapped) error {
 	ev, err := windows.CreateEvent(nil, 1, 0, nil)
-	if err == nil {
-		o.HEvent = qwave.Handle(ev)
+	if err != nil {
+		return err
 	}
+	o.HEvent = qwave.Handle(ev)
+	return nil
 }
 
 // release closes o's event.
@@ -28,9 +31,6 @@ func release(o *qwave.Overlapped) {
 // wait: then QOSCancel makes the operation complete, the goroutine returns,
 // and so does waitNative. Nothing is left running.
 func waitNative(ctx context.Context, api qwave.API, h qwave.Handle, o *qwave.Overlapped) (err error, cancelled bool) {
-	if o.HEvent == 0 {
-		return windows.ERROR_NOT_ENOUGH_MEMORY, false
-	}
 	done := make(chan struct{})
 	go func() {
 		windows.WaitForSingleObject(windows.Handle(o.HEvent), windows.INFINITE)
@@ -46,5 +46,12 @@ func waitNative(ctx context.Context, api qwave.API, h qwave.Handle, o *qwave.Ove
 		cancelled = true
 	}
 	var n uint32
-	return windows.GetOverlappedResult(windows.Handle(h), o.Windows(), &n, false), cancelled
+	err = windows.GetOverlappedResult(windows.Handle(h), o.Windows(), &n, false)
+	var code windows.Errno
+	if errors.As(err, &code) {
+		// As a qwave.Errno, the code matches this package's and qwave's
+		// errors (ERROR_OPERATION_ABORTED after a cancel) in errors.Is.
+		err = qwave.Outcome{LastError: qwave.Errno(code)}.Err()
+	}
+	return err, cancelled
 }

@@ -456,6 +456,19 @@ var contracts = [...]Contract{{
 // facts holds what real Windows does where the pages are silent or say otherwise, sorted by
 // function and case; see Facts.
 var facts = [...]Fact{{
+	Call:       "QOSAddSocketToFlow(h, s, &192.0.2.1:5004 (AF_INET), QOSTrafficTypeBestEffort, 0, &0) with s an AF_INET6 socket whose IPV6_V6ONLY is off",
+	Case:       "DestAddr-ipv4-on-dual-stack",
+	Code:       ERROR_INVALID_PARAMETER,
+	Documented: true,
+	Error:      "ERROR_INVALID_PARAMETER",
+	Func:       "QOSAddSocketToFlow",
+	Kind:       FactObserved,
+	OK:         false,
+	Param:      "DestAddr",
+	Source:     "the qWAVE code of Chromium (net/socket/udp_socket_win.cc), Sunshine, Mumble, Dolphin and Cyclone DDS, which on Windows connect such a socket and pass no DestAddr because this call fails",
+	Spec:       "spec/qos2/observed.yaml:100",
+	Why:        "Windows takes an IPv4 destination on a dual-stack socket for a mixed IPv4/IPv6 address and fails with ERROR_INVALID_PARAMETER; connect the socket and pass no DestAddr instead.",
+}, {
 	Call:       "QOSCloseHandle(h) after QOSCloseHandle(h)",
 	Case:       "QOSHandle-closed",
 	Code:       ERROR_INVALID_HANDLE,

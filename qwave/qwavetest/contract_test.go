@@ -286,7 +286,10 @@ func FuzzOps(f *testing.F) {
 			}
 			return overlapped[pick(len(overlapped))]
 		}
-		flag := func() uint32 { return uint32(pick(4)) &^ uint32(pick(4)) }
+		flag := func() uint32 {
+			set, clear := uint32(pick(4)), uint32(pick(4))
+			return set &^ clear
+		}
 		for step := range 400 {
 			h := handles[pick(len(handles))]
 			id := flows[pick(len(flows))]

@@ -8,8 +8,8 @@
 // overlapped operations in maps, so the cost of a call does not grow with the
 // number of live flows. It starts no goroutines: overlapped operations finish
 // when the test calls Complete (QOSSetFlow, QOSQueryFlow) or SetNetwork
-// (QOSNotifyFlow), or when they are cancelled, and OverlappedResult reports
-// how they ended. Everything is deterministic: the same calls give the same
+// (QOSNotifyFlow), or when they are cancelled; Done gives a channel to wait
+// on and OverlappedResult reports how they ended. Everything is deterministic: the same calls give the same
 // handles, flow ids, results and last errors.
 //
 // Every method returns nil on success and leaves the last error as it was; on
@@ -17,6 +17,12 @@
 // pre-boxed qwave.Errno, always one that the function's page documents, or,
 // with WithProfile(qwave.ProfileWindows), the one qwave.Facts record real
 // Windows returning where it differs from the page.
+//
+// The Model has no sockets of its own: DescribeSocket tells it a socket's
+// family, peer and dual-stack state (package qos does so for real sockets),
+// and the Windows pitfalls follow from that. WithAdmin, WithDSCPPolicy,
+// Reinitialize and Missing set up the rest of the environment programs
+// using qWAVE meet.
 //
 // Where a page is silent or contradicts itself, the choice made is written
 // next to the code that makes it, marked "documentation gap" or

@@ -48,19 +48,17 @@ func (m *Model) DescribeSocket(s qwave.Socket, local, peer netip.AddrPort, dualS
 	}
 }
 
-// pitfall returns the code QOSAddSocketToFlow fails with under
-// qwave.ProfileWindows for a DestAddr on a socket described with
-// DescribeSocket, where the page is silent, or 0: a DestAddr whose family
+// pitfall returns the code QOSAddSocketToFlow fails with for a DestAddr on
+// a socket described with DescribeSocket, or 0: a DestAddr whose family
 // differs from the socket's, and an IPv4 DestAddr on a dual-stack socket
-// (AF_INET6 with IPV6_V6ONLY off), fail with ERROR_INVALID_PARAMETER.
-// Source: Chromium's net/socket/udp_socket_win.cc, Mumble and Sunshine work
-// around exactly this by connecting the socket and passing no DestAddr,
-// which the Model accepts. An IPv4-mapped IPv6 DestAddr fails with
-// ERROR_INVALID_PARAMETER under every profile, as the page documents ("mixed
-// IPv4/IPv6 address").
+// (AF_INET6 with IPV6_V6ONLY off), fail with ERROR_INVALID_PARAMETER, the
+// code the page gives for "a mixed IPv4/IPv6 address". Windows does so
+// (spec/qos2/observed.yaml, QOSAddSocketToFlow/DestAddr-ipv4-on-dual-stack);
+// programs connect the socket and pass no DestAddr instead, which the Model
+// accepts.
 func (m *Model) pitfall(s qwave.Socket, destAddr *qwave.RawSockaddrAny) qwave.Errno {
 	info, ok := m.sockInfo[s]
-	if m.profile != qwave.ProfileWindows || !ok || destAddr == nil {
+	if !ok || destAddr == nil {
 		return 0
 	}
 	is6 := info.local.Addr().Is6()

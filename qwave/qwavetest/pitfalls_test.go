@@ -9,8 +9,8 @@ import (
 	"github.com/winqos/winqos/qwave"
 )
 
-// The Windows pitfalls of QOSAddSocketToFlow, for described sockets, with
-// and under qwave.ProfileDocumented.
+// The pitfalls of QOSAddSocketToFlow for described sockets, the same under
+// both profiles (the codes are documented ones).
 func TestWindowsPitfalls(t *testing.T) {
 	v4 := netip.AddrPortFrom(OnLinkIPv4, 5004)
 	v6 := netip.AddrPortFrom(OnLinkIPv6, 5004)
@@ -21,34 +21,32 @@ func TestWindowsPitfalls(t *testing.T) {
 		dualStack bool
 	}
 	for _, tc := range []struct {
-		name       string
-		sock       sock
-		dest       *qwave.RawSockaddrAny
-		documented qwave.Errno // under qwave.ProfileDocumented
-		windows    qwave.Errno // with
+		name string
+		sock sock
+		dest *qwave.RawSockaddrAny
+		want qwave.Errno
 	}{
-		{"dual-stack, IPv4 DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(v4), 0, qwave.ERROR_INVALID_PARAMETER},
-		{"dual-stack, IPv4-mapped DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(mapped), qwave.ERROR_INVALID_PARAMETER, qwave.ERROR_INVALID_PARAMETER},
-		{"dual-stack, IPv6 DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(v6), 0, 0},
-		{"dual-stack connected to IPv4, no DestAddr", sock{"[::]:4000", mapped, true}, nil, 0, 0},
-		{"IPv4 socket, IPv6 DestAddr", sock{"0.0.0.0:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v6), 0, qwave.ERROR_INVALID_PARAMETER},
-		{"IPv6-only socket, IPv4 DestAddr", sock{"[::]:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v4), 0, qwave.ERROR_INVALID_PARAMETER},
-		{"IPv4 socket, IPv4 DestAddr", sock{"0.0.0.0:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v4), 0, 0},
+		{"dual-stack, IPv4 DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(v4), qwave.ERROR_INVALID_PARAMETER},
+		{"dual-stack, IPv4-mapped DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(mapped), qwave.ERROR_INVALID_PARAMETER},
+		{"dual-stack, IPv6 DestAddr", sock{"[::]:4000", netip.AddrPort{}, true}, qwave.SockaddrOf(v6), 0},
+		{"dual-stack connected to IPv4, no DestAddr", sock{"[::]:4000", mapped, true}, nil, 0},
+		{"IPv4 socket, IPv6 DestAddr", sock{"0.0.0.0:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v6), qwave.ERROR_INVALID_PARAMETER},
+		{"IPv6-only socket, IPv4 DestAddr", sock{"[::]:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v4), qwave.ERROR_INVALID_PARAMETER},
+		{"IPv4 socket, IPv4 DestAddr", sock{"0.0.0.0:4000", netip.AddrPort{}, false}, qwave.SockaddrOf(v4), 0},
+		{"undescribed socket, IPv4 DestAddr", sock{}, qwave.SockaddrOf(v4), 0},
 	} {
-		for _, pitfalls := range []bool{false, true} {
-			want, opts := tc.documented, []Option(nil)
-			if pitfalls {
-				want, opts = tc.windows, []Option{WithProfile(qwave.ProfileWindows)}
-			}
-			m := New(opts...)
+		for _, p := range []qwave.Profile{qwave.ProfileDocumented, qwave.ProfileWindows} {
+			m := New(WithProfile(p))
 			var h qwave.Handle
 			must(t, m.QOSCreateHandle(&v10, &h))
-			m.DescribeSocket(freeSocket, netip.MustParseAddrPort(tc.sock.local), tc.sock.peer, tc.sock.dualStack)
+			if tc.sock.local != "" {
+				m.DescribeSocket(freeSocket, netip.MustParseAddrPort(tc.sock.local), tc.sock.peer, tc.sock.dualStack)
+			}
 			var id qwave.QOS_FLOWID
 			m.SetLastError(sentinel)
 			err := m.QOSAddSocketToFlow(h, freeSocket, tc.dest, qwave.QOSTrafficTypeVoice, 0, &id)
-			if got := checkCall(t, m, "QOSAddSocketToFlow", err); got != want {
-				t.Errorf("%s (Windows profile %v): QOSAddSocketToFlow = %s; want %s", tc.name, pitfalls, name(got), name(want))
+			if got := checkCall(t, m, "QOSAddSocketToFlow", err); got != tc.want {
+				t.Errorf("%s (%v): QOSAddSocketToFlow = %s; want %s", tc.name, p, name(got), name(tc.want))
 			}
 		}
 	}

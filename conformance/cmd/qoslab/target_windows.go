@@ -22,7 +22,7 @@ func dllTarget(peer netip.AddrPort) (func() qwave.API, []conformance.Option, err
 	if peer.Addr().Is6() && !peer.Addr().Is4In6() {
 		family = windows.AF_INET6
 	}
-	return conformance.DLL, []conformance.Option{conformance.UDPSockets(family)}, nil
+	return conformance.DLL, []conformance.Option{conformance.UDPSockets(family), conformance.DualStackUDPSockets()}, nil
 }
 
 func autoBaseline(target string) string {
