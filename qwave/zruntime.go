@@ -4,8 +4,11 @@ package qwave
 
 import winapi "github.com/winqos/winqos/qwave/internal/winapi"
 
-// Errno is a Win32 error code (or the HRESULT or NTSTATUS a function returns). It matches
-// syscall.Errno and x/sys/windows.Errno of the same value in errors.Is.
+// Errno is a Win32 error code, as GetLastError returns it (or the status, HRESULT or NTSTATUS a
+// function returns). It converts to syscall.Errno, which is x/sys/windows.Errno; in an error chain
+// it matches a syscall.Errno of the same value in errors.Is, and errors.As with a *syscall.Errno
+// target finds it. Error names the code and says what it means; for a code no function documents
+// it gives the system's message on Windows. Name is the code's winerror.h name.
 type Errno = winapi.Errno
 
 // Handle is a Win32 HANDLE, with the representation of x/sys/windows.Handle.
