@@ -212,6 +212,8 @@ type gen struct {
 	goTypes map[string]jen.Code
 	// err is the first thing the model holds that Go cannot express.
 	err error
+	// depth bounds layoutOf's recursion.
+	depth int
 }
 
 // goName turns a documented parameter name into a Go identifier:

@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -334,6 +335,14 @@ func (g *gen) dllList() string {
 	return strings.Join(sortedKeys(seen), ", ")
 }
 
+// modName is the variable of a DLL: mod + its name, any character that
+// cannot be in an identifier replaced by '_'.
 func modName(dll string) string {
-	return "mod" + strings.TrimSuffix(strings.ToLower(dll), ".dll")
+	name := []rune(strings.TrimSuffix(strings.ToLower(dll), ".dll"))
+	for i, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
+			name[i] = '_'
+		}
+	}
+	return "mod" + string(name)
 }

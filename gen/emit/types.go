@@ -180,6 +180,11 @@ type layout struct {
 // layoutOf returns a C type's layout: a base type, a typedef of one, an
 // enum (int), a pointer, or a struct of the model.
 func (g *gen) layoutOf(ctype string) (layout, bool) {
+	g.depth++
+	defer func() { g.depth-- }()
+	if g.depth > 32 { // a type that contains itself: the model let a cycle through
+		return layout{}, false
+	}
 	ctype = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(ctype), "const "))
 	if strings.HasSuffix(ctype, "*") {
 		return layout{4, 4, 8, 8, 4, 8}, true

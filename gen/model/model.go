@@ -385,6 +385,9 @@ type builder struct {
 	// headerCodes are the error codes the model took from the code
 	// headers rather than from an error-code page.
 	headerCodes map[string]bool
+	// declared lists the names declare added, in order, so that a skipped
+	// page's names can be taken back.
+	declared []string
 }
 
 // item is what one page contributed.
@@ -421,6 +424,7 @@ func (b *builder) declare(name, file string, line int) {
 		return
 	}
 	b.decls[name] = fmt.Sprintf("%s:%d", file, line)
+	b.declared = append(b.declared, name)
 }
 
 // decl parses the page's syntax blocks into one declaration set, or, for a
@@ -562,7 +566,7 @@ func (b *builder) page(p *doc.Page) {
 	b.cur = it
 	errsBefore, skipsBefore := len(b.errs), len(b.m.Skipped)
 	nf, ns, ne, nt, nc, nk := len(b.m.Functions), len(b.m.Structs), len(b.m.Enums), len(b.m.Typedefs), len(b.m.Constants), len(b.m.ErrorCodes)
-	np, nu := len(b.pending), len(b.typeUses)
+	np, nu, nd := len(b.pending), len(b.typeUses), len(b.declared)
 	d, ok := b.decl(p)
 	if ok {
 		switch p.Kind {
@@ -590,6 +594,10 @@ func (b *builder) page(p *doc.Page) {
 		b.m.Functions, b.m.Structs, b.m.Enums = b.m.Functions[:nf], b.m.Structs[:ns], b.m.Enums[:ne]
 		b.m.Typedefs, b.m.Constants, b.m.ErrorCodes = b.m.Typedefs[:nt], b.m.Constants[:nc], b.m.ErrorCodes[:nk]
 		b.pending, b.typeUses = b.pending[:np], b.typeUses[:nu]
+		for _, n := range b.declared[nd:] {
+			delete(b.decls, n) // a skipped page declares nothing
+		}
+		b.declared = b.declared[:nd]
 		return
 	}
 	b.items[it.key] = it
@@ -651,10 +659,7 @@ func (b *builder) function(p *doc.Page, d *cdecl.File) {
 		return
 	}
 	b.declare(name, p.File, declLine(p, cf.Line))
-	dll := strings.ToLower(p.Front.ReqDLL)
-	if len(p.Front.APILocation) > 0 {
-		dll = strings.ToLower(p.Front.APILocation[0])
-	}
+	dll := dllOf(p)
 	if dll == "" {
 		b.errorf(p.File, 1, "front matter names no DLL; expected api_location or req.dll")
 	}
@@ -663,6 +668,19 @@ func (b *builder) function(p *doc.Page, d *cdecl.File) {
 	b.params(p, cf, &fn)
 	b.returns(p, &fn)
 	b.m.Functions = append(b.m.Functions, fn)
+}
+
+// dllOf is the DLL a function is loaded from: the first api_location that
+// is a DLL rather than an API set (api-ms-win-…, ext-ms-win-…, which only
+// newer Windows resolves), else req.dll; lower case.
+func dllOf(p *doc.Page) string {
+	for _, l := range p.Front.APILocation {
+		l = strings.ToLower(l)
+		if strings.HasSuffix(l, ".dll") && !strings.HasPrefix(l, "api-ms-") && !strings.HasPrefix(l, "ext-ms-") {
+			return l
+		}
+	}
+	return strings.ToLower(p.Front.ReqDLL)
 }
 
 // resolveTypedef follows header typedefs of a type name (NETIO_STATUS is
@@ -1124,6 +1142,7 @@ func (b *builder) resolve() {
 		}
 	}
 	b.pullHeaderTypes()
+	b.dropTypedefCycles()
 	for _, u := range b.typeUses {
 		if u.item != nil && u.item.dropped {
 			continue
@@ -1400,6 +1419,47 @@ func (b *builder) pullType(name string, u typeUse) {
 		return
 	}
 	b.fail(u.item, u.file, u.line, "unknown C type %s; expected a Windows base type or a type declared in the spec or %s", name, hn)
+}
+
+// dropTypedefCycles removes typedefs that name each other in a circle
+// (a header read with both branches of a conditional can hold
+// "typedef A B" and "typedef B A"), failing the pages that use them.
+func (b *builder) dropTypedefCycles() {
+	alias := map[string]string{}
+	for _, t := range b.m.Typedefs {
+		if !t.Pointer && t.Func == nil {
+			alias[t.Name] = t.Type
+		}
+	}
+	cyclic := map[string]bool{}
+	for name := range alias {
+		cur := name
+		for range len(alias) + 1 {
+			next, ok := alias[cur]
+			if !ok {
+				break
+			}
+			if next == name {
+				cyclic[name] = true
+				break
+			}
+			cur = next
+		}
+	}
+	if len(cyclic) == 0 {
+		return
+	}
+	b.m.Typedefs = filter(b.m.Typedefs, func(t Typedef) bool { return !cyclic[t.Name] })
+	for n := range cyclic {
+		delete(b.decls, n)
+	}
+	for _, u := range b.typeUses {
+		for _, w := range strings.Fields(u.typ) {
+			if cyclic[w] {
+				b.fail(u.item, u.file, u.line, "type %s is a typedef of itself through others in the header", w)
+			}
+		}
+	}
 }
 
 // firstSentence is a code's general meaning, taken from the first
