@@ -23,8 +23,9 @@
 // ntstatus.h and tcerror.h beside the first header, or from -codes.
 //
 // -dump and -report read pages leniently: a page gen cannot model is
-// skipped with its reason rather than failing the run. -report lists, per
-// page, what was generated and what was skipped and why.
+// skipped with its reason rather than failing the run (-lenient does the
+// same for -out). -report lists, per page, what was generated and what was
+// skipped and why.
 package main
 
 import (
@@ -75,6 +76,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	runtime := fs.String("runtime", defaultRuntime, "import path of the shared runtime the package re-declares (Errno, the loader, contracts); \"\" for a package that declares them by hand")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
 	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
+	lenient := fs.Bool("lenient", false, "with -out: skip pages that disagree with their declaration, as -dump and -report do, instead of failing")
 	var headers, codes listFlag
 	fs.Var(&headers, "header", "a C header (mingw-w64's) supplying declarations; repeat for headers it includes")
 	fs.Var(&codes, "codes", "a C header defining error codes (default: winerror.h, ntstatus.h, tcerror.h beside the first -header)")
@@ -89,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	opts := model.Options{Lenient: *dump || *report}
+	opts := model.Options{Lenient: *dump || *report || *lenient}
 	var all *cdecl.File
 	if len(headers) > 0 {
 		h, origin, err := readHeaders(headers, stderr)

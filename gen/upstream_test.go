@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -228,4 +229,45 @@ func mingwCodes(t *testing.T) map[string]uint64 {
 		t.Fatalf("read only %d codes from the mingw-w64 code headers", len(out))
 	}
 	return out
+}
+
+// TestUpstreamPagesGenerateGo generates a package from each header's
+// upstream pages (-lenient: what gen models it must emit) and vets it for windows/amd64, windows/386 and linux: every
+// convention the pages use (BOOL, DWORD status, NULL handles, HRESULT,
+// NTSTATUS, void) compiles. The packages are written to a scratch
+// directory inside qwave/internal, so they may use the shared runtime, and
+// removed afterwards; none is kept, as their doc comments carry upstream's
+// prose.
+func TestUpstreamPagesGenerateGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds six packages")
+	}
+	root := upstreamRoot(t)
+	if _, err := os.Stat(filepath.Join(mingwInclude, "traffic.h")); err != nil {
+		t.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
+	base, err := os.MkdirTemp(filepath.Join("..", "qwave", "internal"), "tmp-upstream-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	for _, h := range upstreamHeaders {
+		dir := filepath.Join(base, h)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-spec", filepath.Join(root, h), "-header", filepath.Join(mingwInclude, h+".h"), "-package", "up" + h, "-winerror", "none", "-lenient", "-out", dir}
+		var stderr bytes.Buffer
+		if err := run(args, &bytes.Buffer{}, &stderr); err != nil {
+			t.Errorf("gen %s: %v", strings.Join(args, " "), err)
+			continue
+		}
+		for _, target := range [][2]string{{"windows", "amd64"}, {"windows", "386"}, {"linux", "amd64"}} {
+			cmd := exec.Command("go", "vet", "./"+filepath.ToSlash(dir))
+			cmd.Env = append(os.Environ(), "GOOS="+target[0], "GOARCH="+target[1])
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("%s: GOOS=%s GOARCH=%s go vet: %v\n%s\n(regenerate with: go run ./gen %s)", h, target[0], target[1], err, out, strings.Join(args, " "))
+			}
+		}
+	}
 }

@@ -62,7 +62,7 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Stubs == "" {
 		opts.Stubs = "z" + opts.Package + "_windows.go"
 	}
-	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m)}
+	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m, opts.Package)}
 	files := map[string]*jen.File{
 		"ztypes.go":                      g.types(),
 		"zerrors.go":                     g.errors(),

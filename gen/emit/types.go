@@ -25,6 +25,12 @@ var baseTypes = map[string]func() jen.Code{
 	"PVOID":        func() jen.Code { return jen.Qual("unsafe", "Pointer") },
 	"HANDLE":       func() jen.Code { return jen.Id("Handle") },
 	"PHANDLE":      func() jen.Code { return jen.Op("*").Id("Handle") },
+}
+
+// qwaveTypes are the base types package qwave declares by hand (types.go),
+// with the layouts of their x/sys/windows twins; other packages get the
+// generic mapping of cdecl's table.
+var qwaveTypes = map[string]func() jen.Code{
 	"SOCKET":       func() jen.Code { return jen.Id("Socket") },
 	"PSOCKADDR":    func() jen.Code { return jen.Op("*").Id("RawSockaddrAny") },
 	"LPOVERLAPPED": func() jen.Code { return jen.Op("*").Id("Overlapped") },
@@ -32,10 +38,15 @@ var baseTypes = map[string]func() jen.Code{
 
 // goTypeTable maps every C type name the model declares to its Go type;
 // base types and pointers are resolved by goType.
-func goTypeTable(m *model.Model) map[string]jen.Code {
+func goTypeTable(m *model.Model, pkg string) map[string]jen.Code {
 	t := map[string]jen.Code{}
 	for name, f := range baseTypes {
 		t[name] = f()
+	}
+	if pkg == "qwave" {
+		for name, f := range qwaveTypes {
+			t[name] = f()
+		}
 	}
 	typedefs := map[string]bool{}
 	for _, td := range m.Typedefs {
