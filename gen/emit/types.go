@@ -15,16 +15,16 @@ import (
 // RawSockaddrAny and Overlapped are declared by hand in package qwave with
 // the layouts of their x/sys/windows twins.
 var baseTypes = map[string]func() jen.Code{
-	"BOOL":         func() jen.Code { return jen.Int32() },
-	"DWORD":        func() jen.Code { return jen.Uint32() },
-	"ULONG":        func() jen.Code { return jen.Uint32() },
-	"UINT32":       func() jen.Code { return jen.Uint32() },
-	"UINT64":       func() jen.Code { return jen.Uint64() },
-	"USHORT":       func() jen.Code { return jen.Uint16() },
-	"PULONG":       func() jen.Code { return jen.Op("*").Uint32() },
-	"PVOID":        func() jen.Code { return jen.Qual("unsafe", "Pointer") },
-	"HANDLE":       func() jen.Code { return jen.Id("Handle") },
-	"PHANDLE":      func() jen.Code { return jen.Op("*").Id("Handle") },
+	"BOOL":    func() jen.Code { return jen.Int32() },
+	"DWORD":   func() jen.Code { return jen.Uint32() },
+	"ULONG":   func() jen.Code { return jen.Uint32() },
+	"UINT32":  func() jen.Code { return jen.Uint32() },
+	"UINT64":  func() jen.Code { return jen.Uint64() },
+	"USHORT":  func() jen.Code { return jen.Uint16() },
+	"PULONG":  func() jen.Code { return jen.Op("*").Uint32() },
+	"PVOID":   func() jen.Code { return jen.Qual("unsafe", "Pointer") },
+	"HANDLE":  func() jen.Code { return jen.Id("Handle") },
+	"PHANDLE": func() jen.Code { return jen.Op("*").Id("Handle") },
 }
 
 // qwaveTypes are the base types package qwave declares by hand (types.go),
