@@ -461,19 +461,23 @@ func (p *parser) endsType(i int) bool {
 	return false
 }
 
-func (p *parser) skipParens() {
+func (p *parser) skipParens() { p.skipBalanced("(", ")") }
+
+// skipBalanced skips from the current open token past its matching close;
+// false when the input ends first.
+func (p *parser) skipBalanced(open, close string) bool {
 	depth := 0
 	for {
 		t := p.next()
 		switch {
 		case t.kind == tEOF:
-			return
-		case t.kind == tPunct && t.text == "(":
+			return false
+		case t.kind == tPunct && t.text == open:
 			depth++
-		case t.kind == tPunct && t.text == ")":
+		case t.kind == tPunct && t.text == close:
 			depth--
 			if depth <= 0 {
-				return
+				return true
 			}
 		}
 	}
@@ -848,20 +852,7 @@ func isIdent(s string) bool {
 
 // skipBody skips a brace-balanced function body.
 func (p *parser) skipBody() {
-	depth := 0
-	for {
-		t := p.next()
-		switch {
-		case t.kind == tEOF:
-			p.errs.Add(t.line, "function body is never closed; expected '}'")
-			return
-		case t.kind == tPunct && t.text == "{":
-			depth++
-		case t.kind == tPunct && t.text == "}":
-			depth--
-			if depth == 0 {
-				return
-			}
-		}
+	if !p.skipBalanced("{", "}") {
+		p.errs.Add(p.peek().line, "function body is never closed; expected '}'")
 	}
 }
