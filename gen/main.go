@@ -10,9 +10,10 @@
 //
 // gen parses the doc pages and their C declarations, merges them into one
 // cross-checked model and emits Go with jennifer. Beside the pages it reads
-// observed.yaml, what real Windows does (qwave.Facts), and beside the spec
-// directory winerror.txt, every Win32 code name (qwave.ErrorName). Every
-// input error names file:line.
+// observed.yaml, what real Windows does (qwave.Facts). Every input error
+// names file:line. With -winerror-only it writes the complete Win32 code
+// table of spec/winerror.txt (every code name, for Errno.Name and
+// qwave.ErrorName) into the shared runtime.
 //
 // With -header, a real C header (mingw-w64's) supplies the declaration of
 // every page that has no "## -syntax" block, and the types those
@@ -80,13 +81,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var headers, codes listFlag
 	fs.Var(&headers, "header", "a C header (mingw-w64's) supplying declarations; repeat for headers it includes")
 	fs.Var(&codes, "codes", "a C header defining error codes (default: winerror.h, ntstatus.h, tcerror.h beside the first -header)")
-	winerrTable := fs.String("winerror", "", "the Win32 code table to emit as zwinerror.go (default: winerror.txt beside the spec directory, if present; \"none\" for none)")
+	winerrTable := fs.String("winerror", "", "the Win32 code table (spec/winerror.txt) to emit as zwinerror.go")
+	winerrOnly := fs.Bool("winerror-only", false, "write only zwinerror.go, from -winerror, into -out (the shared runtime's table)")
 	extract := fs.String("extract-winerror", "", "print the Win32 codes of this winerror.h as the table -winerror reads, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *extract != "" {
 		return extractWinError(*extract, stdout)
+	}
+	if *winerrOnly {
+		if *winerrTable == "" || *out == "" {
+			return fmt.Errorf("-winerror-only needs -winerror TABLE and -out DIR")
+		}
+		table, err := loadWinError(*winerrTable)
+		if err != nil {
+			return err
+		}
+		return emit.WriteWinError(*out, table, emit.Options{Command: "gen -winerror-only -winerror " + filepath.ToSlash(*winerrTable), Package: *pkg})
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -138,7 +150,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("nothing to do: give -out DIR to generate, -dump or -report")
 	}
-	table, err := loadWinError(*winerrTable, *spec)
+	table, err := loadWinError(*winerrTable)
 	if err != nil {
 		return err
 	}
@@ -225,17 +237,10 @@ func readCodes(paths []string) ([]cdecl.Define, map[string]string, error) {
 	return out, from, errors.Join(errs...)
 }
 
-// loadWinError reads the Win32 code table: path, or else winerror.txt
-// beside the spec directory when there is one.
-func loadWinError(path, spec string) ([]winerror.Code, error) {
-	if path == "none" {
-		return nil, nil
-	}
+// loadWinError reads the Win32 code table at path; none for "".
+func loadWinError(path string) ([]winerror.Code, error) {
 	if path == "" {
-		path = filepath.Join(filepath.Dir(filepath.Clean(spec)), "winerror.txt")
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil
-		}
+		return nil, nil
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {

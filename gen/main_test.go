@@ -59,7 +59,7 @@ func TestTrafficUpToDate(t *testing.T) {
 	t.Chdir("../qwave/traffic") // the generated header names the spec as go:generate gives it
 	var stderr bytes.Buffer
 	args := []string{"-spec", "../../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
-		"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-winerror", "none", "-out", tmp}
+		"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", tmp}
 	if err := run(args, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatalf("gen: %v\n%s", err, stderr.String())
 	}
@@ -119,7 +119,7 @@ func regenerations(out func(pkg string) string) [][]string {
 	return [][]string{
 		{"-spec", "../spec/qos2", "-out", out("qwave")},
 		{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
-			"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-winerror", "none", "-out", out("traffic")},
+			"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", out("traffic")},
 	}
 }
 
@@ -219,5 +219,23 @@ func TestReportIsStableAndComplete(t *testing.T) {
 	}
 	if !strings.Contains(first.String(), "win32-status") || strings.Contains(first.String(), "skipped") && !strings.Contains(first.String(), "skipped: 0") {
 		t.Errorf("report:\n%s\nwant every function generated as win32-status, nothing skipped", first.String())
+	}
+}
+
+// TestWinErrorTableUpToDate regenerates the shared runtime's complete Win32
+// code table and fails when qwave/internal/winapi/zwinerror.go differs.
+func TestWinErrorTableUpToDate(t *testing.T) {
+	tmp := t.TempDir()
+	t.Chdir("../qwave/internal/winapi") // the header names the table as go:generate gives it
+	if err := run([]string{"-winerror-only", "-winerror", "../../../spec/winerror.txt", "-package", "winapi", "-out", tmp}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(tmp, "zwinerror.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("zwinerror.go")
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("qwave/internal/winapi/zwinerror.go is stale (%v): run go generate ./qwave/internal/winapi", err)
 	}
 }

@@ -151,6 +151,31 @@ func (g *gen) file(buildTag string) *jen.File {
 // existing file without the generated-code header is never overwritten.
 func WriteDir(dir string, m *model.Model, opts Options) error {
 	files, err := Generate(m, opts)
+	return writeFiles(dir, files, err)
+}
+
+// GenerateWinError renders only zwinerror.go, the complete Win32 code
+// table, for the shared runtime's package.
+func GenerateWinError(codes []winerror.Code, opts Options) (map[string][]byte, error) {
+	g := &gen{m: &model.Model{}, opts: opts}
+	opts.WinError = codes
+	g.opts = opts
+	src, err := g.render("zwinerror.go", g.winerrorFile())
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"zwinerror.go": src}, nil
+}
+
+// WriteWinError writes GenerateWinError's file into dir, as WriteDir does.
+func WriteWinError(dir string, codes []winerror.Code, opts Options) error {
+	files, err := GenerateWinError(codes, opts)
+	return writeFiles(dir, files, err)
+}
+
+// writeFiles writes generated files (or returns the error that stopped
+// their generation, saving unformatted text where there is some).
+func writeFiles(dir string, files map[string][]byte, err error) error {
 	if err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {

@@ -35,16 +35,7 @@ type Codes struct {
 var (
 	mu       sync.RWMutex
 	registry []Codes
-	names    []func(Errno) (string, bool)
 )
-
-// RegisterNames adds a table that names any Win32 code (winerror.h), not
-// only documented ones; Name and Error fall back to it.
-func RegisterNames(name func(Errno) (string, bool)) {
-	mu.Lock()
-	names = append(names, name)
-	mu.Unlock()
-}
 
 // Register adds a package's code tables; generated packages call it from
 // init.
@@ -108,19 +99,13 @@ func (e Errno) As(target any) bool {
 
 // Name is the code's name (ERROR_NOT_FOUND), or "" for a code winerror.h
 // does not name: the documented name of a code a generated package
-// documents, else the name a table given to RegisterNames finds.
+// documents, else the name ErrorName finds in the complete table.
 func (e Errno) Name() string {
 	if name, _ := lookup(e); name != "" {
 		return name
 	}
-	mu.RLock()
-	defer mu.RUnlock()
-	for _, n := range names {
-		if name, ok := n(e); ok {
-			return name
-		}
-	}
-	return ""
+	name, _ := ErrorName(e)
+	return name
 }
 
 // ErrNoLastError is returned when a function reports failure but leaves the

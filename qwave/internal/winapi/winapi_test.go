@@ -63,18 +63,18 @@ func TestErrnoRegistry(t *testing.T) {
 	if got := errTest.Error(); got != "ERROR_TEST: A test code." {
 		t.Errorf("Error() = %q", got)
 	}
-	if errTest.Name() != "ERROR_TEST" || Errno(9).Name() != "" {
-		t.Errorf("Name() = %q, %q", errTest.Name(), Errno(9).Name())
+	if errTest.Name() != "ERROR_TEST" || Errno(0x7FFF0001).Name() != "" {
+		t.Errorf("Name() = %q, %q", errTest.Name(), Errno(0x7FFF0001).Name())
 	}
 	// Outside Windows there is no system message to add.
-	if got := Errno(9).Error(); got != "Win32 error 9" && (runtime.GOOS != "windows" || !strings.HasPrefix(got, "Win32 error 9: ")) {
-		t.Errorf("undocumented Error() = %q", got)
+	if got := Errno(0x7FFF0001).Error(); got != "Win32 error 2147418113" && (runtime.GOOS != "windows" || !strings.HasPrefix(got, "Win32 error 2147418113: ")) {
+		t.Errorf("unnamed Error() = %q", got)
 	}
-	RegisterNames(func(e Errno) (string, bool) { return "ERROR_NINE", e == 9 })
-	if got := Errno(9).Name(); got != "ERROR_NINE" {
-		t.Errorf("Name() of a code only a registered table names = %q", got)
+	// A code no package documents is named from the complete table.
+	if got := Errno(1056).Name(); got != "ERROR_SERVICE_ALREADY_RUNNING" {
+		t.Errorf("Name() of an undocumented code = %q", got)
 	}
-	if got := Errno(9).Error(); !strings.HasPrefix(got, "ERROR_NINE (Win32 error 9)") {
+	if got := Errno(1056).Error(); !strings.HasPrefix(got, "ERROR_SERVICE_ALREADY_RUNNING (Win32 error 1056)") {
 		t.Errorf("Error() of a named undocumented code = %q", got)
 	}
 	var se syscall.Errno
