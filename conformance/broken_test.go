@@ -88,7 +88,7 @@ func TestSuiteCatchesBrokenModels(t *testing.T) {
 		{"a handle still usable after close", func() qwave.API { return usableAfterClose{qwavetest.New()} },
 			[]string{"QOSSetFlow/QOSHandle-closed", "QOSAddSocketToFlow/QOSHandle-closed", "QOSEnumerateFlows/QOSHandle-closed"}, "the call succeeded"},
 		{"last error clobbered on success", func() qwave.API { return clobbersLastError{qwavetest.New()} },
-			[]string{"QOSStartTrackingClient/valid"}, "success changed the last error from 0xdeadbeef"},
+			[]string{"QOSStartTrackingClient/valid"}, "success changed the last error from 0xDEADBEEF to ERROR_SUCCESS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			report := conformance.Check(tc.api)
@@ -124,7 +124,7 @@ func TestReportMessage(t *testing.T) {
 	if len(report.Results) != 1 {
 		t.Fatalf("%d results", len(report.Results))
 	}
-	want := "QOSSetFlow(0xdeadbeef, 1, 0, 4, &…, 0, NULL) = FALSE, ERROR_NOT_FOUND; want FALSE with one of [ERROR_INVALID_HANDLE]: ERROR_NOT_FOUND is documented, but not for this situation (spec/qos2/nf-qos2-qossetflow.md#-parameters: a handle QOSCreateHandle did not return is invalid)"
+	want := "QOSSetFlow(0xdeadbeef, 1, QOSSetTrafficType, 4, &buf, 0, NULL) = FALSE, ERROR_NOT_FOUND; want FALSE with one of [ERROR_INVALID_HANDLE]: ERROR_NOT_FOUND is documented, but not for this situation (spec/qos2/nf-qos2-qossetflow.md#-parameters: a handle QOSCreateHandle did not return is invalid)"
 	if got := report.Results[0].Message(); got != want {
 		t.Errorf("message\n got %s\nwant %s", got, want)
 	}
@@ -133,7 +133,7 @@ func TestReportMessage(t *testing.T) {
 // TestCoverage: every documented (function, code) pair is produced by some
 // case against the model, or exercised by injection; the table is logged.
 func TestCoverage(t *testing.T) {
-	inject := func(api qwave.API, fn string, code qwave.Errno) error {
+	inject := func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error {
 		return api.(*qwavetest.Model).Inject(fn, code, 1)
 	}
 	report := conformance.Check(func() qwave.API { return qwavetest.New() }, conformance.WithInjection(inject))
@@ -177,5 +177,33 @@ func TestCoverage(t *testing.T) {
 	t.Logf("coverage %d/%d documented (function, code) pairs:\n%s", covered, total, strings.Join(table, "\n"))
 	if total == 0 {
 		t.Fatal("no documented codes")
+	}
+}
+
+// cancelLeavesPending reports a successful QOSCancel but leaves the
+// operation pending.
+type cancelLeavesPending struct{ *qwavetest.Model }
+
+func (m cancelLeavesPending) QOSCancel(h qwave.Handle, ov *qwave.Overlapped) error {
+	err := m.Model.QOSCancel(h, ov)
+	if err == nil {
+		ov.Internal = 0x103 // STATUS_PENDING
+	}
+	return err
+}
+
+// TestScenarioNamesFailingStep: when a step after the judged call fails,
+// the message shows that step, with the status by name, not the call before
+// it that passed.
+func TestScenarioNamesFailingStep(t *testing.T) {
+	report := conformance.Check(func() qwave.API { return cancelLeavesPending{qwavetest.New()} }, conformance.WithFilter(func(n string) bool {
+		return n == "QOSCancel/valid"
+	}))
+	if len(report.Results) != 1 {
+		t.Fatalf("%d results", len(report.Results))
+	}
+	want := "GetOverlappedResult(&overlapped) = STATUS_PENDING; want ERROR_OPERATION_ABORTED: after a successful cancel the operation is not aborted (spec/qos2/nf-qos2-qoscancel.md#-returns: "
+	if got := report.Results[0].Message(); !strings.HasPrefix(got, want) {
+		t.Errorf("message\n got %s\nwant %s…", got, want)
 	}
 }

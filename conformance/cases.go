@@ -3,11 +3,11 @@ package conformance
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"reflect"
 	"strings"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -34,9 +34,9 @@ type callSpec struct {
 	verify  func(e *env, a args)
 }
 
-// calls holds a callSpec for each of the 11 functions.
-var calls = map[string]callSpec{
-	"QOSCreateHandle": {
+// calls holds a callSpec for each of the 11 functions, by qwave.FuncID.
+var calls = [qwave.NumFuncs]callSpec{
+	qwave.FuncQOSCreateHandle: {
 		prepare: func(e *env) (args, bool) {
 			return args{"Version": &qwave.QOS_VERSION{MajorVersion: 1}, "QOSHandle": new(qwave.Handle)}, true
 		},
@@ -52,14 +52,14 @@ var calls = map[string]callSpec{
 			e.closers = append(e.closers, func() { e.api.QOSCloseHandle(h) })
 		},
 	},
-	"QOSCloseHandle": {
+	qwave.FuncQOSCloseHandle: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			return args{"QOSHandle": h}, ok
 		},
 		invoke: func(api qwave.API, a args) error { return api.QOSCloseHandle(a["QOSHandle"].(qwave.Handle)) },
 	},
-	"QOSAddSocketToFlow": {
+	qwave.FuncQOSAddSocketToFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			s, ok := e.socket()
@@ -76,7 +76,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSRemoveSocketFromFlow": {
+	qwave.FuncQOSRemoveSocketFromFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			s, id, ok := e.flow(h, 0)
@@ -86,7 +86,7 @@ var calls = map[string]callSpec{
 			return api.QOSRemoveSocketFromFlow(a["QOSHandle"].(qwave.Handle), a["Socket"].(qwave.Socket), a["FlowId"].(qwave.QOS_FLOWID), a["Flags"].(uint32))
 		},
 	},
-	"QOSSetFlow": {
+	qwave.FuncQOSSetFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -99,7 +99,7 @@ var calls = map[string]callSpec{
 				a["Size"].(uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
 		},
 	},
-	"QOSQueryFlow": {
+	qwave.FuncQOSQueryFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -118,7 +118,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSNotifyFlow": {
+	qwave.FuncQOSNotifyFlow: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -132,7 +132,7 @@ var calls = map[string]callSpec{
 				a["Size"].(*uint32), a["Buffer"].(unsafe.Pointer), a["Flags"].(uint32), a["Overlapped"].(*qwave.Overlapped))
 		},
 	},
-	"QOSCancel": {
+	qwave.FuncQOSCancel: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, _ := e.flow(h, 0)
@@ -144,12 +144,13 @@ var calls = map[string]callSpec{
 		},
 		verify: func(e *env, a args) {
 			ov := a["Overlapped"].(*qwave.Overlapped)
-			if status, done := e.completion(ov); !done || !aborted(status) {
-				e.fail("after a successful cancel the operation's status is %#x, not aborted", status)
+			if status, done := e.completion(ov); !done || !judge.Aborted(status) {
+				e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
+					"after a successful cancel the operation is not aborted")
 			}
 		},
 	},
-	"QOSEnumerateFlows": {
+	qwave.FuncQOSEnumerateFlows: {
 		prepare: func(e *env) (args, bool) {
 			h, _ := e.handle()
 			_, id, ok := e.flow(h, 0)
@@ -168,7 +169,7 @@ var calls = map[string]callSpec{
 			}
 		},
 	},
-	"QOSStartTrackingClient": {
+	qwave.FuncQOSStartTrackingClient: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			return args{"QOSHandle": h, "DestAddr": e.peer(), "Flags": uint32(0)}, ok
@@ -177,7 +178,7 @@ var calls = map[string]callSpec{
 			return api.QOSStartTrackingClient(a["QOSHandle"].(qwave.Handle), a["DestAddr"].(*qwave.RawSockaddrAny), a["Flags"].(uint32))
 		},
 	},
-	"QOSStopTrackingClient": {
+	qwave.FuncQOSStopTrackingClient: {
 		prepare: func(e *env) (args, bool) {
 			h, ok := e.handle()
 			if ok {
@@ -191,58 +192,25 @@ var calls = map[string]callSpec{
 	},
 }
 
-// callString renders a call in C terms: QOSSetFlow(0x1000, 1, 0, 4, &…, 0, NULL).
+// callString renders a call in C terms: QOSSetFlow(0x1000, 1, QOSSetTrafficType, 4, &buf, 0, NULL).
 func callString(fn string, c *qwave.Contract, a args) string {
-	parts := make([]string, len(c.Params))
+	vals := make([]any, len(c.Params))
 	for i, p := range c.Params {
-		parts[i] = argString(a[p.Name])
+		vals[i] = a[p.Name]
 	}
-	return fn + "(" + strings.Join(parts, ", ") + ")"
-}
-
-func argString(v any) string {
-	if v == nil {
-		return "NULL"
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer:
-		if rv.IsNil() {
-			return "NULL"
-		}
-		if rv.Kind() == reflect.Pointer {
-			switch x := v.(type) {
-			case *qwave.Handle:
-				return fmt.Sprintf("&%#x", uint64(*x))
-			case *uint32:
-				return fmt.Sprintf("&%d", *x)
-			case *qwave.QOS_FLOWID:
-				return fmt.Sprintf("&%d", *x)
-			case *qwave.QOS_VERSION:
-				return fmt.Sprintf("&{%d, %d}", x.MajorVersion, x.MinorVersion)
-			case *qwave.RawSockaddrAny:
-				if ip, port, ok := x.Addr(); ok {
-					if addr, ok := netip.AddrFromSlice(ip); ok {
-						return "&" + netip.AddrPortFrom(addr, port).String()
-					}
-				}
-			}
-		}
-		return "&…"
-	}
-	switch x := v.(type) {
-	case qwave.Handle:
-		return fmt.Sprintf("%#x", uint64(x))
-	case qwave.Socket:
-		return fmt.Sprintf("%#x", uint64(x))
-	}
-	return fmt.Sprint(v)
+	return judge.Call(fn, vals...)
 }
 
 // invoke calls fn with a, under the sentinel, and names the call.
 func (e *env) invoke(fn string, a args) observation {
 	c, _ := qwave.ContractOf(fn)
-	return e.do(callString(fn, c, a), func() error { return calls[fn].invoke(e.api, a) })
+	return e.do(callString(fn, c, a), func() error { return callOf(fn).invoke(e.api, a) })
+}
+
+// callOf returns the callSpec of the named function.
+func callOf(fn string) callSpec {
+	id, _ := qwave.FuncOf(fn)
+	return calls[id]
 }
 
 // mutation is one way of making a valid call invalid.
@@ -264,9 +232,9 @@ type mutation struct {
 // the contract constrains; then the scenarios.
 func cases(o *options) []testCase {
 	var out []testCase
-	for _, c := range qwave.Contracts() {
-		spec, ok := calls[c.Func]
-		if !ok {
+	for i, c := range qwave.Contracts() {
+		spec := calls[i]
+		if spec.invoke == nil {
 			continue // a function this suite does not know how to call
 		}
 		fn, page := c.Func, c.Page
@@ -300,6 +268,7 @@ func cases(o *options) []testCase {
 		}
 	}
 	out = append(out, scenarios()...)
+	out = append(out, boundaries()...)
 	out = append(out, dualStackCases()...)
 	if o.inject != nil {
 		out = append(out, injected(o.inject)...)
@@ -309,13 +278,14 @@ func cases(o *options) []testCase {
 
 // injected has a case per documented (function, code) pair: the fault is
 // injected, then the valid call must fail with exactly that code.
-func injected(inject func(api qwave.API, fn string, code qwave.Errno) error) []testCase {
+func injected(inject func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error) []testCase {
 	var out []testCase
-	for _, c := range qwave.Contracts() {
-		spec, ok := calls[c.Func]
-		if !ok {
+	for i, c := range qwave.Contracts() {
+		spec := calls[i]
+		if spec.invoke == nil {
 			continue
 		}
+		id := qwave.FuncID(i)
 		for _, d := range c.Errors {
 			fn, code := c.Func, d.Code
 			out = append(out, testCase{
@@ -323,7 +293,7 @@ func injected(inject func(api qwave.API, fn string, code qwave.Errno) error) []t
 				rule: d.Name + " is documented: " + d.Text,
 				run: func(e *env) {
 					a, ok := spec.prepare(e)
-					if !ok || !e.setup("inject", inject(e.api, fn, code)) {
+					if !ok || !e.setup("inject", inject(e.api, id, code)) {
 						return
 					}
 					e.wantFailure(e.invoke(fn, a), code)
@@ -342,8 +312,8 @@ func mutations(c qwave.Contract) []mutation {
 	for _, p := range c.Params {
 		name := p.Name
 		switch {
-		case p.CType == "HANDLE" && name == "QOSHandle":
-			want := orInvalidParameter(fn, codesFor(fn, name))
+		case judge.IdentifierOf(p) == judge.HandleID:
+			want := judge.Handle(fn, "").Codes
 			ms = append(ms,
 				mutation{suffix: "QOSHandle-garbage", rule: "a handle QOSCreateHandle did not return is invalid", tolerant: true,
 					apply: set(name, qwave.Handle(0xdeadbeef)), want: want},
@@ -354,32 +324,55 @@ func mutations(c qwave.Contract) []mutation {
 				}, want: want},
 			)
 		case p.Reserved:
-			ms = append(ms, mutation{suffix: name + "-reserved", rule: name + " is reserved and must be 0", apply: set(name, uint32(1)), want: paramCodes(fn, name)})
+			// Each single bit: an implementation that tests only some
+			// of them passes a check of the value 1 alone.
+			for bit := range 32 {
+				suffix := name + "-reserved"
+				if bit > 0 {
+					suffix = fmt.Sprintf("%s-bit-%d", name, bit)
+				}
+				ms = append(ms, mutation{suffix: suffix, rule: name + " is reserved and must be 0", apply: set(name, uint32(1)<<bit), want: judge.Param(fn, name, "").Codes})
+			}
 		case p.Pointer && !p.Optional:
 			ms = append(ms, mutation{suffix: name + "-null", rule: name + " is not optional", apply: func(e *env, a args) bool {
 				a[name] = reflect.Zero(reflect.TypeOf(a[name])).Interface()
 				return true
-			}, want: paramCodes(fn, name)})
+			}, want: judge.Param(fn, name, "").Codes})
 		case strings.HasPrefix(p.CType, "QOS_") && !p.Pointer && p.CType != "QOS_FLOWID":
-			ms = append(ms, mutation{suffix: name + "-out-of-range", rule: name + " must be a " + p.CType + " value", apply: func(e *env, a args) bool {
-				v := reflect.ValueOf(a[name])
-				a[name] = reflect.ValueOf(int64(0x7fff)).Convert(v.Type()).Interface()
-				return true
-			}, want: paramCodes(fn, name)})
+			rule, want := name+" must be a "+p.CType+" value", judge.Param(fn, name, "").Codes
+			first, last, _ := judge.EnumRange(p.CType)
+			// Far off, and just outside either end of the enumeration.
+			for _, v := range []struct {
+				suffix string
+				value  int64
+			}{{"out-of-range", 0x7fff}, {"below-first", int64(first) - 1}, {"past-last", int64(last) + 1}} {
+				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: rule, apply: func(e *env, a args) bool {
+					a[name] = reflect.ValueOf(v.value).Convert(reflect.TypeOf(a[name])).Interface()
+					return true
+				}, want: want})
+			}
+		case judge.IdentifierOf(p) == judge.SocketID && !p.Optional:
+			// Sockets no one created: 0 and INVALID_SOCKET.
+			for _, v := range []struct {
+				suffix string
+				s      qwave.Socket
+			}{{"zero", 0}, {"invalid", ^qwave.Socket(0)}} {
+				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: name + " must be a socket", apply: set(name, v.s), want: judge.Param(fn, name, "").Codes})
+			}
+		case judge.IdentifierOf(p) == judge.FlowID && !p.Pointer:
+			// Identifiers never issued: 0, and the id after this one.
+			for _, v := range []struct {
+				suffix string
+				id     func(qwave.QOS_FLOWID) qwave.QOS_FLOWID
+			}{{"zero", func(qwave.QOS_FLOWID) qwave.QOS_FLOWID { return 0 }}, {"never-issued", func(id qwave.QOS_FLOWID) qwave.QOS_FLOWID { return id + 1 }}} {
+				ms = append(ms, mutation{suffix: "FlowId-" + v.suffix, rule: "a flow id the handle was never given is not found", apply: func(e *env, a args) bool {
+					a[name] = v.id(a[name].(qwave.QOS_FLOWID))
+					return true
+				}, want: judge.Param(fn, name, "").Codes})
+			}
 		}
 	}
 	return ms
-}
-
-// paramCodes are the codes a bad value of param may fail with: those whose
-// text names it, and ERROR_INVALID_PARAMETER where documented; any documented
-// code when there are none.
-func paramCodes(fn, param string) []qwave.Errno {
-	codes := codesFor(fn, param)
-	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) && !contains(codes, qwave.ERROR_INVALID_PARAMETER) {
-		codes = append(codes, qwave.ERROR_INVALID_PARAMETER)
-	}
-	return codes
 }
 
 func set(name string, v any) func(*env, args) bool {
@@ -401,7 +394,8 @@ func scenarios() []testCase {
 	)
 	spec := func(page, section string) string { return "spec/qos2/nf-qos2-" + page + ".md#-" + section }
 	var out []testCase
-	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 5}, {MajorVersion: 2, MinorVersion: 0}} {
+	// Each neighbour of 1.0, and one further off.
+	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 2, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 1}, {MajorVersion: 1, MinorVersion: 0xffff}, {MajorVersion: 1, MinorVersion: 5}} {
 		out = append(out, testCase{
 			name: fmt.Sprintf("QOSCreateHandle/version-%d.%d", v.MajorVersion, v.MinorVersion), fn: "QOSCreateHandle", source: create,
 			rule: "MajorVersion must be 1 and MinorVersion 0",
@@ -452,8 +446,9 @@ func scenarios() []testCase {
 				if !e.wantSuccess(e.do(fmt.Sprintf("QOSCloseHandle(%#x)", uint64(h)), func() error { return e.api.QOSCloseHandle(h) })) {
 					return
 				}
-				if status, done := e.completion(ov); !done || !aborted(status) {
-					e.fail("the pending notification's status is %#x after the close, not aborted", status)
+				if status, done := e.completion(ov); !done || !judge.Aborted(status) {
+					e.failStep("GetOverlappedResult(&overlapped)", judge.StatusName(status), "ERROR_OPERATION_ABORTED",
+						"the pending notification is not aborted after the close")
 				}
 			},
 		},
@@ -506,7 +501,7 @@ func scenarios() []testCase {
 					return
 				}
 				var id qwave.QOS_FLOWID
-				dest := sockaddr(e.opts.unreachable)
+				dest := judge.Sockaddr(e.opts.unreachable)
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &%v, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
@@ -522,7 +517,7 @@ func scenarios() []testCase {
 					return
 				}
 				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &%v, 0)", uint64(h), e.opts.unreachable), func() error {
-					return e.api.QOSStartTrackingClient(h, sockaddr(e.opts.unreachable), 0)
+					return e.api.QOSStartTrackingClient(h, judge.Sockaddr(e.opts.unreachable), 0)
 				})
 				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
 			},
@@ -541,7 +536,7 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &peer, 0, 0, &%d)", uint64(h), uint64(s2), id), func() error {
 					return e.api.QOSAddSocketToFlow(h, s2, e.peer(), qwave.QOSTrafficTypeBestEffort, 0, &join)
 				})
-				if _, ok := e.wantFailure(o, paramCodes("QOSAddSocketToFlow", "FlowId")...); ok && join != id {
+				if _, ok := e.wantFailure(o, judge.Param("QOSAddSocketToFlow", "FlowId", "").Codes...); ok && join != id {
 					e.fail("the failure changed FlowId from %d to %d", id, join)
 				}
 			},
@@ -568,13 +563,14 @@ func scenarios() []testCase {
 					return
 				}
 				if err := e.api.QOSRemoveSocketFromFlow(h, s2, id, 0); err != nil {
-					e.fail("removing the second socket failed: %v", err)
+					e.failStep(judge.Call("QOSRemoveSocketFromFlow", h, s2, id, uint32(0)), judge.Outcome(err), "TRUE", "removing the second socket failed")
 					return
 				}
 				var prio qwave.QOS_PACKET_PRIORITY
 				size := uint32(unsafe.Sizeof(prio))
 				if err := e.api.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), 0, nil); err != nil {
-					e.fail("after removing one of its two sockets the flow is gone: QOSQueryFlow = %v", err)
+					e.failStep(judge.Call("QOSQueryFlow", h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), uint32(0), (*qwave.Overlapped)(nil)),
+						judge.Outcome(err), "TRUE", "after removing one of its two sockets the flow is gone")
 				}
 			},
 		},
@@ -655,7 +651,7 @@ func scenarios() []testCase {
 					return
 				}
 				if status, done := e.completion(ov); !done || status != 0 {
-					e.fail("the operation did not complete successfully: status %#x, done %v", status, done)
+					e.failStep("GetOverlappedResult(&ov)", judge.StatusName(status), "ERROR_SUCCESS", "the operation did not complete successfully")
 				}
 			},
 		},
@@ -665,7 +661,7 @@ func scenarios() []testCase {
 			name: fn + "/unknown-flow", fn: fn, source: "spec/qos2/nf-qos2-" + strings.ToLower(fn) + ".md#-returns",
 			rule: "a flow id the handle does not have fails with ERROR_NOT_FOUND",
 			run: func(e *env) {
-				spec := calls[fn]
+				spec := callOf(fn)
 				a, ok := spec.prepare(e)
 				if !ok {
 					return

@@ -23,14 +23,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
 // Sentinel is the last error set before every call on implementations that
-// expose it (qwave.LastErrorAccess), as Wine's qwave tests do, so that a
-// failure that leaves a stale code and a success that clobbers the last error
-// both show.
-const Sentinel qwave.Errno = 0xdeadbeef
+// expose it (qwave.LastErrorAccess): judge.Sentinel.
+const Sentinel = judge.Sentinel
 
 // Status is a case's outcome.
 type Status string
@@ -144,7 +143,7 @@ type options struct {
 	dualStack   func() (qwave.Socket, func(), error)
 	timeout     time.Duration
 	filter      func(name string) bool
-	inject      func(api qwave.API, fn string, code qwave.Errno) error
+	inject      func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error
 	profile     qwave.Profile
 }
 
@@ -188,7 +187,7 @@ func WithProfile(p qwave.Profile) Option { return func(o *options) { o.profile =
 // qwavetest.Model.Inject does), and the case checks the call reports exactly
 // that failure. Implementations with fault injection use it to exercise every
 // documented code.
-func WithInjection(inject func(api qwave.API, fn string, code qwave.Errno) error) Option {
+func WithInjection(inject func(api qwave.API, fn qwave.FuncID, code qwave.Errno) error) Option {
 	return func(o *options) { o.inject = inject }
 }
 

@@ -3,11 +3,11 @@ package conformance
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 )
 
@@ -66,17 +66,15 @@ type setupError struct {
 }
 
 func (e *setupError) Error() string {
-	return fmt.Sprintf("%s failed with %s (%d)", e.what, codeName(e.code), uint32(e.code))
+	return fmt.Sprintf("%s failed with %s (%d)", e.what, judge.CodeName(e.code), uint32(e.code))
 }
 
 func (e *setupError) Unwrap() error { return e.err }
 
-// observation is one call and what it did.
+// observation is one call, rendered in C terms, and what it did.
 type observation struct {
-	call      string
-	err       error
-	lastError qwave.Errno
-	haveLast  bool
+	call string
+	judge.Observed
 }
 
 // do makes one call with the sentinel last error around it.
@@ -85,52 +83,26 @@ func (e *env) do(call string, f func() error) observation {
 	if ok {
 		la.SetLastError(Sentinel)
 	}
-	o := observation{call: call, err: f()}
+	o := observation{call: call, Observed: judge.Observed{Err: f()}}
 	if ok {
-		o.lastError, o.haveLast = la.GetLastError(), true
+		o.LastError, o.HaveLast = la.GetLastError(), true
 	}
 	return o
 }
 
-// describe renders an observation as "TRUE" or "FALSE, ERROR_X".
-func (o observation) describe() string {
-	if o.err == nil {
-		return "TRUE"
-	}
-	var code qwave.Errno
-	if errors.As(o.err, &code) {
-		return "FALSE, " + codeName(code)
-	}
-	return "FALSE (" + o.err.Error() + ")"
-}
-
-// codeName names a code from the complete winerror table, or gives its
-// number when winerror.h does not name it (the sentinel 0xdeadbeef).
-func codeName(c qwave.Errno) string {
-	if n, ok := qwave.ErrorName(c); ok {
-		return n
-	}
-	if c > 0xffff {
-		return fmt.Sprintf("%#x", uint32(c))
-	}
-	return fmt.Sprintf("%d", uint32(c))
-}
-
-func codeList(codes []qwave.Errno) string {
-	names := make([]string, len(codes))
-	for i, c := range codes {
-		names[i] = codeName(c)
-	}
-	return "[" + strings.Join(names, " ") + "]"
-}
-
 // record stores the judged call on the result.
-func (e *env) record(o observation) {
-	e.res.Call, e.res.Observed = o.call, o.describe()
-	var code qwave.Errno
-	if errors.As(o.err, &code) {
-		e.res.Code = code
+func (e *env) record(o observation, x judge.Expect) {
+	e.res.Call, e.res.Observed, e.res.Allowed, e.res.Code = o.call, o.Outcome(), x.Allowed(), o.Code()
+}
+
+// failStep fails the case at a step after the judged call: the result
+// names that step (call, what it did, what the docs allow), not the call
+// before it that passed.
+func (e *env) failStep(call, observed, allowed, format string, args ...any) {
+	if e.res.Status == Pass {
+		e.res.Call, e.res.Observed, e.res.Allowed = call, observed, allowed
 	}
+	e.fail(format, args...)
 }
 
 func (e *env) fail(format string, args ...any) {
@@ -158,116 +130,51 @@ func (e *env) byFact(f qwave.Fact) {
 	e.res.Why, e.res.Fact = f.Why, f.Spec
 }
 
-// wantSuccess judges a call that the docs say succeeds: nonzero return and
-// the last error left alone.
-func (e *env) wantSuccess(o observation) bool {
-	e.record(o)
-	e.res.Allowed = "TRUE"
-	if f, ok := e.fact(); ok && f.OK {
-		e.byFact(f)
-	}
-	if o.err != nil {
-		e.fail("the call failed")
-		return false
-	}
-	if o.haveLast && o.lastError != Sentinel {
-		e.fail("success changed the last error from %#x to %s", uint32(Sentinel), codeName(o.lastError))
+// expect judges o against x under exp with the judge every layer uses,
+// records it, and reports whether it passed.
+func (e *env) expect(o observation, x judge.Expect, exp judge.Expectations) bool {
+	e.record(o, x)
+	var m *judge.Mismatch
+	if err := judge.Judge(e.c.fn, o.call, o.Observed, x, exp); errors.As(err, &m) {
+		e.fail("%s", m.Problem)
 		return false
 	}
 	return true
 }
 
+// wantSuccess judges a call that the docs say succeeds: nonzero return and
+// the last error left alone.
+func (e *env) wantSuccess(o observation) bool {
+	if f, ok := e.fact(); ok && f.OK {
+		e.byFact(f)
+	}
+	return e.expect(o, judge.Expect{Rules: []judge.Rule{judge.Succeeds(e.c.fn, e.c.rule)}}, judge.DocumentedOnly)
+}
+
 // wantFailure judges a call that the docs say fails: FALSE, a code the
 // function documents (one of want, when want is not empty), and that code
-// in the last error.
+// in the last error. Under the Windows profile, the code a fact records
+// for the case passes too, and the result says a fact judged it.
 func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool) {
-	e.record(o)
-	fn := e.c.fn
+	r := judge.Documented(e.c.fn)
 	if len(want) > 0 {
-		e.res.Allowed = "FALSE with one of " + codeList(want)
-	} else {
-		e.res.Allowed = "FALSE with a code " + fn + " documents " + codeList(documentedCodes(fn))
+		r = judge.Rule{Func: e.c.fn, Text: e.c.rule, Source: e.c.source, Codes: want}
 	}
+	exp := judge.DocumentedOnly
 	f, hasFact := e.fact()
 	hasFact = hasFact && !f.OK
+	if hasFact {
+		exp = judge.Expectations{Name: ExpectObserved, Extra: func(_ string, c qwave.Errno) bool { return c == f.Code }}
+	}
+	ok := e.expect(o, judge.Expect{Rules: []judge.Rule{r}}, exp)
 	if hasFact && !f.Documented {
 		e.res.Allowed += "; on Windows " + f.Outcome()
 	}
-	if o.err == nil {
-		e.fail("the call succeeded")
-		return 0, false
-	}
-	var code qwave.Errno
-	if !errors.As(o.err, &code) {
-		if errors.Is(o.err, qwave.ErrNoLastError) {
-			e.fail("the call failed without setting the last error")
-		} else {
-			e.fail("the call failed with %v", o.err)
-		}
-		return 0, false
-	}
-	if o.haveLast && o.lastError != code {
-		e.fail("the last error is %s, not the returned code", codeName(o.lastError))
-		return code, false
-	}
-	if code == Sentinel {
-		e.fail("the call failed and left the stale last error %#x", uint32(Sentinel))
-		return code, false
-	}
-	if hasFact && code == f.Code {
+	code := o.Code()
+	if ok && hasFact && code == f.Code {
 		e.byFact(f)
-		return code, true
 	}
-	if !qwave.Documented(fn, code) {
-		e.fail("%s does not document %s", fn, codeName(code))
-		return code, false
-	}
-	if len(want) > 0 && !contains(want, code) {
-		e.fail("%s is documented, but not for this situation", codeName(code))
-		return code, false
-	}
-	return code, true
-}
-
-func contains(codes []qwave.Errno, c qwave.Errno) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
-func documentedCodes(fn string) []qwave.Errno {
-	var out []qwave.Errno
-	for _, d := range qwave.ErrorsOf(fn) {
-		out = append(out, d.Code)
-	}
-	return out
-}
-
-// codesFor returns the codes fn documents with a text naming param, such as
-// "The QOSHandle parameter is invalid", or nil when no text names it.
-func codesFor(fn, param string) []qwave.Errno {
-	var out []qwave.Errno
-	for _, d := range qwave.ErrorsOf(fn) {
-		if strings.Contains(d.Text, param) {
-			out = append(out, d.Code)
-		}
-	}
-	return out
-}
-
-// orInvalidParameter returns codes, or ERROR_INVALID_PARAMETER when fn
-// documents it and codes is empty, or nil (any documented code).
-func orInvalidParameter(fn string, codes []qwave.Errno) []qwave.Errno {
-	if len(codes) > 0 {
-		return codes
-	}
-	if qwave.Documented(fn, qwave.ERROR_INVALID_PARAMETER) {
-		return []qwave.Errno{qwave.ERROR_INVALID_PARAMETER}
-	}
-	return nil
+	return code, ok && o.Err != nil
 }
 
 // Setup helpers. After a failed step the later ones make no call: a case
@@ -298,14 +205,7 @@ func (e *env) socket() (qwave.Socket, bool) {
 	return s, true
 }
 
-func (e *env) peer() *qwave.RawSockaddrAny { return sockaddr(e.opts.peer) }
-
-func sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
-	if ap.Addr().Is4() {
-		return qwave.SockaddrInet4(ap.Addr().As4(), ap.Port())
-	}
-	return qwave.SockaddrInet6(ap.Addr().As16(), ap.Port(), 0)
-}
+func (e *env) peer() *qwave.RawSockaddrAny { return judge.Sockaddr(e.opts.peer) }
 
 // flow adds a fresh socket to a new flow on h.
 func (e *env) flow(h qwave.Handle, flags uint32) (qwave.Socket, qwave.QOS_FLOWID, bool) {
@@ -348,28 +248,16 @@ func (e *env) keepAlive(ptrs ...any) {
 	e.closers = append(e.closers, func() { _ = ptrs })
 }
 
-// Windows keeps an NTSTATUS in OVERLAPPED.Internal; implementations that
-// keep a Win32 code there are read the same way.
-const (
-	statusPending   = 0x103
-	statusCancelled = 0xC0000120
-)
-
 // completion waits for an overlapped operation to finish, driving
 // implementations that complete on request (qwavetest.Model.Complete).
 func (e *env) completion(ov *qwave.Overlapped) (status uintptr, done bool) {
 	if c, ok := e.api.(interface{ Complete() int }); ok {
 		c.Complete()
-		return ov.Internal, ov.Internal != statusPending
+		return ov.Internal, ov.Internal != judge.StatusPending
 	}
 	deadline := time.Now().Add(e.opts.timeout / 2)
-	for ov.Internal == statusPending && time.Now().Before(deadline) {
+	for ov.Internal == judge.StatusPending && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	return ov.Internal, ov.Internal != statusPending
-}
-
-// aborted reports whether a completion status means "cancelled".
-func aborted(status uintptr) bool {
-	return status == statusCancelled || status == uintptr(qwave.ERROR_OPERATION_ABORTED)
+	return ov.Internal, ov.Internal != judge.StatusPending
 }

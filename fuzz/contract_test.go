@@ -1,10 +1,15 @@
 package fuzz
 
 import (
+	"errors"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
+	"github.com/winqos/winqos/conformance/judge"
 	"github.com/winqos/winqos/qwave"
 	"github.com/winqos/winqos/qwave/qwavetest"
 )
@@ -38,12 +43,7 @@ func (b brokenLastError) QOSEnumerateFlows(h qwave.Handle, size *uint32, buf uns
 }
 
 func TestCheckCallCatchesBrokenImplementation(t *testing.T) {
-	enum := -1
-	for i, fn := range Functions {
-		if fn == "QOSEnumerateFlows" {
-			enum = i
-		}
-	}
+	enum := int(qwave.FuncQOSEnumerateFlows)
 	found := false
 	rng := rand.New(rand.NewPCG(1, 2))
 	for seed := 0; seed < 2000 && !found; seed++ {
@@ -80,5 +80,104 @@ func BenchmarkCheckCall(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// randomInputs returns n fuzz inputs of 32 bytes from a fixed seed.
+func randomInputs(seed uint64, n int) [][]byte {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	inputs := make([][]byte, n)
+	for i := range inputs {
+		inputs[i] = make([]byte, 32)
+		for j := range inputs[i] {
+			inputs[i][j] = byte(rng.Uint32())
+		}
+	}
+	return inputs
+}
+
+// TestCheckCallOnModel runs 20000 random calls through the oracle on the
+// reference model, which must pass them all, and keeps the decoder honest:
+// every function must succeed, and fail with each of its codes the oracle
+// can predict, on some input.
+func TestCheckCallOnModel(t *testing.T) {
+	seen := map[string]int{}
+	for _, data := range randomInputs(11, 20000) {
+		if err := CheckCall(qwavetest.New(), data, ContractOptions{}); err != nil {
+			t.Fatalf("%v\nreplay: CheckCall(qwavetest.New(), %#v, ContractOptions{})", err, data)
+		}
+		st := setup(qwavetest.New(), &ContractOptions{})
+		r := &reader{b: data}
+		c := st.decode(r, Functions[int(r.u8())%len(Functions)])
+		seen[c.fn.String()+" "+judge.Outcome(c.do())]++
+	}
+	for _, want := range []string{
+		"QOSCreateHandle TRUE", "QOSCreateHandle FALSE, ERROR_INVALID_PARAMETER",
+		"QOSCloseHandle TRUE", "QOSCloseHandle FALSE, ERROR_INVALID_PARAMETER",
+		"QOSAddSocketToFlow TRUE", "QOSAddSocketToFlow FALSE, ERROR_HOST_UNREACHABLE", "QOSAddSocketToFlow FALSE, ERROR_INVALID_PARAMETER",
+		"QOSRemoveSocketFromFlow TRUE", "QOSRemoveSocketFromFlow FALSE, ERROR_NOT_FOUND",
+		"QOSSetFlow TRUE", "QOSSetFlow FALSE, ERROR_IO_PENDING", "QOSSetFlow FALSE, ERROR_NETWORK_BUSY", "QOSSetFlow FALSE, ERROR_NOT_FOUND", "QOSSetFlow FALSE, ERROR_INVALID_PARAMETER",
+		"QOSQueryFlow TRUE", "QOSQueryFlow FALSE, ERROR_INSUFFICIENT_BUFFER", "QOSQueryFlow FALSE, ERROR_NO_DATA", "QOSQueryFlow FALSE, ERROR_NOT_SUPPORTED", "QOSQueryFlow FALSE, ERROR_IO_PENDING",
+		"QOSNotifyFlow TRUE", "QOSNotifyFlow FALSE, ERROR_IO_PENDING", "QOSNotifyFlow FALSE, ERROR_ALREADY_EXISTS", "QOSNotifyFlow FALSE, ERROR_NOT_SUPPORTED",
+		"QOSCancel TRUE", "QOSCancel FALSE, ERROR_INVALID_PARAMETER", "QOSCancel FALSE, ERROR_INVALID_HANDLE",
+		"QOSEnumerateFlows TRUE", "QOSEnumerateFlows FALSE, ERROR_INSUFFICIENT_BUFFER",
+		"QOSStartTrackingClient TRUE", "QOSStartTrackingClient FALSE, ERROR_NOT_SUPPORTED",
+		"QOSStopTrackingClient TRUE", "QOSStopTrackingClient FALSE, ERROR_INVALID_PARAMETER",
+	} {
+		if seen[want] == 0 {
+			t.Errorf("no input gives %s", want)
+		}
+	}
+	if t.Failed() || testing.Verbose() {
+		keys := slices.Sorted(maps.Keys(seen))
+		for _, k := range keys {
+			t.Logf("%6d %s", seen[k], k)
+		}
+	}
+}
+
+// closedIsNotFound answers a call on a closed handle with ERROR_NOT_FOUND, a
+// code QOSSetFlow documents (for unknown flows), as an implementation that
+// looks the flow up in the dead handle's table would.
+type closedIsNotFound struct {
+	*qwavetest.Model
+	closed map[qwave.Handle]bool
+}
+
+func (m *closedIsNotFound) QOSCloseHandle(h qwave.Handle) error {
+	err := m.Model.QOSCloseHandle(h)
+	if err == nil {
+		m.closed[h] = true
+	}
+	return err
+}
+
+func (m *closedIsNotFound) QOSSetFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_SET_FLOW, size uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
+	if m.closed[h] {
+		m.SetLastError(qwave.ERROR_NOT_FOUND)
+		return qwave.ERROR_NOT_FOUND
+	}
+	return m.Model.QOSSetFlow(h, id, op, size, buf, flags, ov)
+}
+
+// TestOracleFlagsNotFoundOnClosedHandle: the consistency checks alone pass
+// this call (ERROR_NOT_FOUND is documented, and it is the last error); the
+// oracle knows the handle is closed and wants ERROR_INVALID_HANDLE.
+func TestOracleFlagsNotFoundOnClosedHandle(t *testing.T) {
+	data := []byte{byte(qwave.FuncQOSSetFlow), 8 /* the closed handle */, 0 /* the live flow */}
+	err := CheckCall(&closedIsNotFound{Model: qwavetest.New(), closed: map[qwave.Handle]bool{}}, data, ContractOptions{})
+	var m *judge.Mismatch
+	if !errors.As(err, &m) {
+		t.Fatalf("CheckCall = %v; want a *judge.Mismatch", err)
+	}
+	t.Log(err)
+	for _, want := range []string{"QOSSetFlow(0x1004, 1, ", "= FALSE, ERROR_NOT_FOUND", "want FALSE with one of [ERROR_INVALID_HANDLE]",
+		"ERROR_NOT_FOUND is documented, but not for this situation", "spec/qos2/nf-qos2-qossetflow.md#-parameters: a handle is invalid once QOSCloseHandle closed it"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the message does not say %q", want)
+		}
+	}
+	if err := CheckCall(qwavetest.New(), data, ContractOptions{}); err != nil {
+		t.Errorf("the same call on the model: %v", err)
 	}
 }

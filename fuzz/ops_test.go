@@ -2,11 +2,11 @@ package fuzz
 
 import (
 	"flag"
-	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,80 +19,97 @@ import (
 var (
 	replaySeed = flag.Uint64("seed", 0, "TestReplayOps: the GenerateOps seed to replay")
 	replayOps  = flag.Int("ops", 64, "TestReplayOps: the number of ops to replay")
+	replayKeep = flag.String("keep", "", "TestReplayOps: replay only the ops at these indexes (a shrunk sequence), e.g. 0,3,7")
+	noSeeds    = flag.Bool("noseeds", false, "FuzzOps: add no seeds, so that a run from a directory without testdata times the fuzzing engine alone")
+	mutantFlag = flag.String("mutant", "", "FuzzOps, TestReplayOps: hold this mutant (mutants_test.go) to Shadow instead of the model")
 )
 
 // opsLen is the number of ops a fuzz input (seed, n) runs.
 func opsLen(n uint8) int { return int(n)%64 + 1 }
 
-// opsDiff runs ops on a fresh qwavetest.Model and a fresh Shadow and
-// returns "" when their histories agree, else a report.
-func opsDiff(seed uint64, ops []Op) string {
-	return opsCompare(seed, ops, "qwavetest.Model", qwavetest.New(), "Shadow", NewShadow())
+// opsTarget is the implementation FuzzOps, TestReplayOps and the seed tests
+// hold to Shadow: the model, or with -mutant=NAME one of the mutants of
+// mutants_test.go (a planted bug, to measure how fast the target finds it).
+func opsTarget() (func() qwave.API, string) {
+	if *mutantFlag != "" {
+		for _, m := range mutants {
+			if m.name == *mutantFlag {
+				return m.api, "mutant " + m.name
+			}
+		}
+		panic("no mutant named " + *mutantFlag)
+	}
+	return func() qwave.API { return qwavetest.New() }, "qwavetest.Model"
 }
 
-// opsCompare runs ops on a and b and returns "" when their histories agree,
-// else a report: the shortest failing prefix (GenerateOps sequences are
-// prefixes of longer ones, so it ends at the first line that differs), its
-// ops, the diff and the replay command.
-func opsCompare(seed uint64, ops []Op, nameA string, a qwave.API, nameB string, b qwave.API) string {
-	histA, histB := Execute(a, ops), Execute(b, ops)
-	i := 0
-	for i < len(ops) && histA[i] == histB[i] {
-		i++
+// opsDiff compares GenerateOps(seed, len) on the target and on a fresh
+// Shadow, and returns nil or the *OpsMismatch with a replay command.
+func opsDiff(seed uint64, n int) error {
+	target, name := opsTarget()
+	replay := "go test ./fuzz -run TestReplayOps -v -seed=%d -ops=%d -keep=%s"
+	if *mutantFlag != "" {
+		replay += " -mutant=" + *mutantFlag
 	}
-	if i == len(ops) {
-		return ""
-	}
-	var r strings.Builder
-	fmt.Fprintf(&r, "%s and %s disagree on seed %d at op %d (of %d); the ops up to there:\n", nameA, nameB, seed, i, len(ops))
-	for _, op := range ops[:i+1] {
-		fmt.Fprintf(&r, "\t%v\n", op)
-	}
-	fmt.Fprintf(&r, "history (-%s +%s):\n%s", nameA, nameB, cmp.Diff(histA[:i+1], histB[:i+1]))
-	fmt.Fprintf(&r, "replay: go test ./fuzz -run TestReplayOps -v -seed=%d -ops=%d", seed, i+1)
-	return r.String()
+	return CompareOps(target, name, func() qwave.API { return NewShadow() }, "Shadow", seed, n, replay)
 }
 
-// FuzzOps runs a generated op sequence on qwavetest.Model and on Shadow and
-// compares their histories line by line.
+// FuzzOps runs a generated op sequence on qwavetest.Model (or the mutant
+// -mutant names) and on Shadow and compares their histories line by line.
 func FuzzOps(f *testing.F) {
-	for _, seed := range []uint64{0, 1, 2, 3, 42, 1000, 1 << 32, ^uint64(0)} {
-		f.Add(seed, uint8(63))
+	if *noSeeds {
+		f.Add(uint64(0), uint8(0)) // one op: the sequence the engine mutates from
+	} else {
+		for _, seed := range []uint64{0, 1, 2, 3, 42, 1000, 1 << 32, ^uint64(0)} {
+			f.Add(seed, uint8(63))
+		}
+		f.Add(uint64(7), uint8(9))
 	}
-	f.Add(uint64(7), uint8(9))
 	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
-		if report := opsDiff(seed, GenerateOps(seed, opsLen(n))); report != "" {
+		if err := opsDiff(seed, opsLen(n)); err != nil {
 			replay := "go test -fuzz writes this input to testdata/fuzz/FuzzOps/<file>; replay it with\n" +
 				"        go test ./fuzz -run 'FuzzOps/<file>'"
 			if _, file, ok := strings.Cut(t.Name(), "/"); ok {
 				replay = "        go test ./fuzz -run 'FuzzOps/" + file + "'"
 			}
-			t.Fatalf("%s\n%s", report, replay)
+			t.Fatalf("%v\n%s", err, replay)
 		}
 	})
 }
 
 // TestReplayOps is a replay tool, not a check: it skips unless -seed is
-// given, then runs GenerateOps(-seed, -ops) on both implementations, logs
-// the ops and both histories, and fails if they differ.
+// given, then runs GenerateOps(-seed, -ops) on the target (the model, or
+// -mutant) and on Shadow, logs the ops and both histories, and fails if
+// they differ.
 func TestReplayOps(t *testing.T) {
 	given := false
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "seed" })
 	if !given {
-		t.Skip("replay tool: run with -seed=N [-ops=M]")
+		t.Skip("replay tool: run with -seed=N [-ops=M] [-mutant=NAME]")
 	}
 	ops := GenerateOps(*replaySeed, *replayOps)
-	model, shadow := Execute(qwavetest.New(), ops), Execute(NewShadow(), ops)
-	t.Log("lines: - qwavetest.Model only, + Shadow only")
+	if *replayKeep != "" {
+		var kept []int
+		for _, f := range strings.Split(*replayKeep, ",") {
+			k, err := strconv.Atoi(f)
+			if err != nil || k < 0 || k >= len(ops) {
+				t.Fatalf("-keep: %q is not an op index below %d", f, len(ops))
+			}
+			kept = append(kept, k)
+		}
+		ops = Pick(ops, kept)
+	}
+	target, name := opsTarget()
+	got, want := Execute(target(), ops), Execute(NewShadow(), ops)
+	t.Logf("lines: - Shadow only, + %s only", name)
 	for i := range ops {
-		if model[i] == shadow[i] {
-			t.Logf("  %s", model[i])
+		if got[i] == want[i] {
+			t.Logf("  %s", got[i])
 		} else {
-			t.Logf("- %s\n+ %s", model[i], shadow[i])
+			t.Logf("- %s\n+ %s", want[i], got[i])
 		}
 	}
-	if report := opsDiff(*replaySeed, ops); report != "" {
-		t.Fatal(report)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s and Shadow disagree", name)
 	}
 }
 
@@ -120,21 +137,22 @@ func TestOpsDeterministic(t *testing.T) {
 // the fuzz target's work in plain go test.
 func TestShadowAgreesOnSeeds(t *testing.T) {
 	for seed := range uint64(2000) {
-		if report := opsDiff(seed, GenerateOps(seed, 64)); report != "" {
-			t.Fatal(report)
+		if err := opsDiff(seed, 64); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
 
 // TestOpsCoverage keeps the generator honest: over the seeds
 // TestShadowAgreesOnSeeds runs, every kind of outcome the target is meant to
-// compare occurs.
+// compare occurs, for all 11 functions and overlapped completion.
 func TestOpsCoverage(t *testing.T) {
 	seen := map[string]int{}
 	for seed := range uint64(2000) {
-		for _, line := range Execute(NewShadow(), GenerateOps(seed, 64)) {
+		for _, line := range Execute(qwavetest.New(), GenerateOps(seed, 64)) {
 			call, result, _ := strings.Cut(line, " = ")
-			fn, _, _ := strings.Cut(call[strings.IndexByte(call, ' ')+1:], "(")
+			call = call[strings.IndexByte(call, ' ')+1:]
+			fn, _, _ := strings.Cut(call, "(")
 			code, _, _ := strings.Cut(strings.TrimPrefix(result, "FALSE, "), ",")
 			seen[fn+" "+code]++
 			if strings.Contains(line, "(new ") && strings.HasPrefix(result, "TRUE") && strings.Contains(line, "QOS_NON_ADAPTIVE_FLOW") {
@@ -146,90 +164,67 @@ func TestOpsCoverage(t *testing.T) {
 			if fn == "QOSEnumerateFlows" && strings.Contains(result, " f") {
 				seen["flows listed"]++
 			}
+			if strings.HasPrefix(call, "complete") {
+				for _, state := range []string{"pending", "aborted", "ok, size", "ok, 0 bytes", "ok, 8 bytes", "failed"} {
+					if strings.Contains(result, " "+state) {
+						seen["overlapped "+state]++
+					}
+				}
+			}
 		}
 	}
 	for _, want := range []string{
-		"QOSCreateHandle TRUE",
+		"QOSCreateHandle TRUE", "QOSCreateHandle ERROR_INVALID_PARAMETER",
 		"QOSCloseHandle TRUE", "QOSCloseHandle ERROR_INVALID_PARAMETER",
 		"QOSAddSocketToFlow TRUE", "QOSAddSocketToFlow ERROR_INVALID_HANDLE",
 		"QOSAddSocketToFlow ERROR_INVALID_PARAMETER", "QOSAddSocketToFlow ERROR_HOST_UNREACHABLE",
 		"QOSRemoveSocketFromFlow TRUE", "QOSRemoveSocketFromFlow ERROR_NOT_FOUND", "QOSRemoveSocketFromFlow ERROR_INVALID_HANDLE",
-		"QOSSetFlow TRUE", "QOSSetFlow ERROR_NOT_FOUND", "QOSSetFlow ERROR_INVALID_PARAMETER",
-		"QOSQueryFlow TRUE", "QOSQueryFlow ERROR_INSUFFICIENT_BUFFER", "QOSQueryFlow ERROR_NOT_FOUND",
+		"QOSSetFlow TRUE", "QOSSetFlow ERROR_NOT_FOUND", "QOSSetFlow ERROR_INVALID_PARAMETER", "QOSSetFlow ERROR_IO_PENDING",
+		"QOSSetFlow ERROR_NETWORK_BUSY", "QOSSetFlow ERROR_ACCESS_DISABLED_BY_POLICY",
+		"QOSQueryFlow TRUE", "QOSQueryFlow ERROR_INSUFFICIENT_BUFFER", "QOSQueryFlow ERROR_NOT_FOUND", "QOSQueryFlow ERROR_IO_PENDING",
+		"QOSQueryFlow ERROR_NO_DATA", "QOSQueryFlow ERROR_NOT_SUPPORTED", "QOSQueryFlow ERROR_INVALID_PARAMETER",
+		"QOSNotifyFlow TRUE", "QOSNotifyFlow ERROR_IO_PENDING", "QOSNotifyFlow ERROR_ALREADY_EXISTS", "QOSNotifyFlow ERROR_NOT_SUPPORTED",
+		"QOSNotifyFlow ERROR_INVALID_PARAMETER", "QOSNotifyFlow ERROR_NOT_FOUND",
+		"QOSCancel TRUE", "QOSCancel ERROR_INVALID_PARAMETER", "QOSCancel ERROR_INVALID_HANDLE",
 		"QOSEnumerateFlows TRUE", "QOSEnumerateFlows ERROR_INSUFFICIENT_BUFFER", "QOSEnumerateFlows ERROR_INVALID_HANDLE",
 		"QOSStartTrackingClient TRUE", "QOSStartTrackingClient ERROR_HOST_UNREACHABLE", "QOSStartTrackingClient ERROR_NOT_SUPPORTED",
+		"QOSStartTrackingClient ERROR_INVALID_PARAMETER",
 		"QOSStopTrackingClient TRUE", "QOSStopTrackingClient ERROR_INVALID_PARAMETER",
+		"overlapped pending", "overlapped aborted", "overlapped ok, size", "overlapped ok, 0 bytes", "overlapped ok, 8 bytes",
 		"non-adaptive flow created", "socket added to an existing flow", "flows listed",
 	} {
 		if seen[want] == 0 {
 			t.Errorf("no generated op gives %q", want)
 		}
 	}
-}
-
-// lastSocketKeepsFlow breaks one rule of the model: removing the last
-// socket of a flow by its socket leaves the flow (and the socket in it)
-// instead of ending it ("For a flow with a single socket, passing that
-// socket and passing NULL have the same effect").
-type lastSocketKeepsFlow struct {
-	*qwavetest.Model
-	socks map[qwave.QOS_FLOWID][]qwave.Socket
-}
-
-func (b *lastSocketKeepsFlow) QOSAddSocketToFlow(h qwave.Handle, s qwave.Socket, dest *qwave.RawSockaddrAny, t qwave.QOS_TRAFFIC_TYPE, flags uint32, id *qwave.QOS_FLOWID) error {
-	err := b.Model.QOSAddSocketToFlow(h, s, dest, t, flags, id)
-	if err == nil {
-		b.socks[*id] = append(b.socks[*id], s)
+	if t.Failed() {
+		for _, k := range slices.Sorted(maps.Keys(seen)) {
+			t.Logf("%6d %s", seen[k], k)
+		}
 	}
-	return err
 }
 
-func (b *lastSocketKeepsFlow) QOSRemoveSocketFromFlow(h qwave.Handle, s qwave.Socket, id qwave.QOS_FLOWID, flags uint32) error {
-	var size uint32 // a query with no room fails with ERROR_INSUFFICIENT_BUFFER iff id is a flow of h
-	live := insufficient(b.Model.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, nil, 0, nil))
-	if live && s != 0 && flags == 0 && slices.Equal(b.socks[id], []qwave.Socket{s}) {
-		return nil
+// BenchmarkOps measures one FuzzOps exec: a 64-op sequence generated from a
+// seed and run on the model and on Shadow, histories compared.
+func BenchmarkOps(b *testing.B) {
+	b.ReportAllocs()
+	seed := uint64(0)
+	for b.Loop() {
+		if err := opsDiff(seed, opsLen(63)); err != nil {
+			b.Fatal(err)
+		}
+		seed++
 	}
-	err := b.Model.QOSRemoveSocketFromFlow(h, s, id, flags)
-	switch i := slices.Index(b.socks[id], s); {
-	case err != nil:
-	case s == 0:
-		delete(b.socks, id)
-	case i >= 0:
-		b.socks[id] = slices.Delete(b.socks[id], i, i+1)
-	}
-	return err
 }
 
-// enumerateSizeInFlows breaks another: on ERROR_INSUFFICIENT_BUFFER,
-// QOSEnumerateFlows reports the size needed in flows, not in bytes.
-type enumerateSizeInFlows struct{ *qwavetest.Model }
-
-func (b enumerateSizeInFlows) QOSEnumerateFlows(h qwave.Handle, size *uint32, buf unsafe.Pointer) error {
-	err := b.Model.QOSEnumerateFlows(h, size, buf)
-	if insufficient(err) {
-		*size /= 4
-	}
-	return err
-}
-
-// TestOpsFindsPlantedBug proves the target can fail: each broken model must
-// disagree with Shadow on one of the first 5000 seeds.
-func TestOpsFindsPlantedBug(t *testing.T) {
-	for name, broken := range map[string]func() qwave.API{
-		"last socket keeps flow": func() qwave.API {
-			return &lastSocketKeepsFlow{Model: qwavetest.New(), socks: map[qwave.QOS_FLOWID][]qwave.Socket{}}
-		},
-		"enumerate size in flows": func() qwave.API { return enumerateSizeInFlows{qwavetest.New()} },
-	} {
-		t.Run(name, func(t *testing.T) {
-			for seed := range uint64(5000) {
-				if report := opsCompare(seed, GenerateOps(seed, 64), "broken model", broken(), "Shadow", NewShadow()); report != "" {
-					t.Logf("found after %d seeds:\n%s", seed+1, report)
-					return
-				}
-			}
-			t.Fatal("no seed of the first 5000 tells the broken model from Shadow")
-		})
+// TestExecuteLeavesNothingOpen: whatever the ops leave open is closed at
+// the end, pending operations included.
+func TestExecuteLeavesNothingOpen(t *testing.T) {
+	for seed := range uint64(200) {
+		m := qwavetest.New()
+		Execute(m, GenerateOps(seed, 64))
+		if h, f, p := m.LiveHandles(), m.LiveFlows(), m.Pending(); h+f+p != 0 {
+			t.Fatalf("seed %d: %d handles, %d flows and %d operations left after Execute", seed, h, f, p)
+		}
 	}
 }

@@ -13,27 +13,23 @@ import (
 // picks: FuzzContractDLL's options for Windows accept all of them; the
 // documented options reject exactly the closed, NULL and garbage handles.
 func TestCheckCallByProfile(t *testing.T) {
-	closeFn := -1
-	for i, fn := range Functions {
-		if fn == "QOSCloseHandle" {
-			closeFn = i
-		}
-	}
+	closeFn := int(qwave.FuncQOSCloseHandle)
 	windowsOpts, err := DLLOptions(false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The handle selector byte: 0 live, 2 closed, 3 NULL, 4 0xdeadbeef, 5 any.
+	// The handle selector byte (state.handle): 0 live, 8 closed, 9 NULL,
+	// 10 0xdeadbeef, 11 any.
 	for _, tc := range []struct {
 		name       string
 		data       []byte
 		documented bool // the documented options accept it
 	}{
 		{"live", []byte{byte(closeFn), 0}, true},
-		{"closed", []byte{byte(closeFn), 2}, false},
-		{"NULL", []byte{byte(closeFn), 3}, false},
-		{"garbage", []byte{byte(closeFn), 4}, false},
-		{"other", []byte{byte(closeFn), 5, 1, 2, 3, 4}, false},
+		{"closed", []byte{byte(closeFn), 8}, false},
+		{"NULL", []byte{byte(closeFn), 9}, false},
+		{"garbage", []byte{byte(closeFn), 10}, false},
+		{"other", []byte{byte(closeFn), 11, 1, 2, 3, 4}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			windowsLike := qwavetest.New(qwavetest.WithProfile(qwave.ProfileWindows))

@@ -433,7 +433,7 @@ func TestCreateHandleFailures(t *testing.T) {
 		{qwave.ERROR_NOT_ENOUGH_MEMORY, false},
 	} {
 		m, c := model(t)
-		if err := m.Inject("QOSCreateHandle", tc.code, 1); err != nil {
+		if err := m.Inject(qwave.FuncQOSCreateHandle, tc.code, 1); err != nil {
 			t.Fatal(err)
 		}
 		_, err := c.Apply(connected(t), qos.Voice)
@@ -481,7 +481,7 @@ func TestReinitialization(t *testing.T) {
 
 	// A flow that cannot come back is reported and closed.
 	m.Reinitialize()
-	if err := m.Inject("QOSAddSocketToFlow", qwave.ERROR_NO_SYSTEM_RESOURCES, 1); err != nil {
+	if err := m.Inject(qwave.FuncQOSAddSocketToFlow, qwave.ERROR_NO_SYSTEM_RESOURCES, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f2.Rate(); err != nil {
@@ -779,7 +779,7 @@ func TestReinitializationRestoreFails(t *testing.T) {
 	defer c.Close()
 	f := apply(t, c, connected(t), qos.Voice, qos.DSCP(46))
 	m.Reinitialize()
-	if err := m.Inject("QOSSetFlow", qwave.ERROR_NO_SYSTEM_RESOURCES, 1); err != nil {
+	if err := m.Inject(qwave.FuncQOSSetFlow, qwave.ERROR_NO_SYSTEM_RESOURCES, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Priority(); !errors.Is(err, qos.ErrClosed) {

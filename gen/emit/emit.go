@@ -71,6 +71,13 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		opts.Stubs:                       g.stubs(),
 		"zerrors_windows.go":             g.drift(),
 		"z" + opts.Package + "_other.go": g.others(),
+		"znames.go":                      g.names(),
+	}
+	// The table's prose speaks of qwave's operations (buffers.yaml): a
+	// package on the shared runtime gets it once it has some, qwave and
+	// packages that declare the runtime by hand as qwave once did always.
+	if len(m.Buffers) > 0 || opts.Package == "qwave" || opts.Runtime == "" {
+		files["zbuffers.go"] = g.buffers()
 	}
 	if opts.Runtime != "" {
 		files["zruntime.go"] = g.runtime()

@@ -32,6 +32,9 @@ type Model struct {
 	// Observed is what real Windows does (observed.yaml), sorted by
 	// function and case.
 	Observed []Observed `json:"observed,omitempty"`
+	// Buffers says what Buffer holds per operation (buffers.yaml), sorted
+	// by function and operation value.
+	Buffers []Buffer `json:"buffers,omitempty"`
 	// Skipped lists, sorted by page, what was not modelled and why: pages
 	// whose convention or types gen cannot express, and (with
 	// Options.Lenient) pages that disagree with their declaration.
@@ -305,6 +308,9 @@ func LoadDirWith(dir string, opts Options) (*Model, error) {
 		return nil, err
 	}
 	if err := m.loadObserved(dir); err != nil {
+		return nil, err
+	}
+	if err := m.loadBuffers(dir); err != nil {
 		return nil, err
 	}
 	m.Skipped = append(m.Skipped, skips...)

@@ -1,31 +1,14 @@
 package model
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// withObserved copies spec/qos2 into a temporary directory with observed.yaml
-// replaced by src, and loads it.
+// withObserved loads spec/qos2's pages with observed.yaml replaced by src.
 func withObserved(t *testing.T, src string) (*Model, error) {
 	t.Helper()
-	dir := t.TempDir()
-	pages, _ := filepath.Glob("../../spec/qos2/*.md")
-	for _, p := range pages {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(p)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, ObservedFile), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return LoadDir(dir)
+	return withSpecFile(t, ObservedFile, src)
 }
 
 const goodEntry = `- func: QOSCloseHandle

@@ -89,7 +89,7 @@ func TestFailuresDoNotAllocate(t *testing.T) {
 		for _, e := range c.Errors {
 			target := errOf(e.Code) // boxed here, so the check does not allocate
 			n := testing.AllocsPerRun(100, func() {
-				if err := m.Inject(c.Func, e.Code, 1); err != nil {
+				if err := m.Inject(mustFunc(t, c.Func), e.Code, 1); err != nil {
 					t.Fatal(err)
 				}
 				if err := zero[c.Func](); !errors.Is(err, target) {

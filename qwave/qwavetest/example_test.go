@@ -43,7 +43,7 @@ func ExampleModel_Inject() {
 	fmt.Println(mode, err)
 
 	// The next QOSSetFlow fails as if the rate did not fit the path.
-	if err := m.Inject("QOSSetFlow", qwave.ERROR_NETWORK_BUSY, 1); err != nil {
+	if err := m.Inject(qwave.FuncQOSSetFlow, qwave.ERROR_NETWORK_BUSY, 1); err != nil {
 		panic(err)
 	}
 	mode, err = startStream(m, h, 2, dest, 1_000_000)
@@ -51,7 +51,7 @@ func ExampleModel_Inject() {
 
 	// The next QOSSetFlow fails as if the caller lacked a privilege; the
 	// code under test must not leak the flow.
-	if err := m.Inject("QOSSetFlow", qwave.ERROR_ACCESS_DENIED, 1); err != nil {
+	if err := m.Inject(qwave.FuncQOSSetFlow, qwave.ERROR_ACCESS_DENIED, 1); err != nil {
 		panic(err)
 	}
 	_, err = startStream(m, h, 3, dest, 1_000_000)
@@ -59,7 +59,7 @@ func ExampleModel_Inject() {
 
 	// Only documented failures can be injected: QOSSetFlow never fails
 	// with ERROR_INSUFFICIENT_BUFFER.
-	fmt.Println(m.Inject("QOSSetFlow", qwave.ERROR_INSUFFICIENT_BUFFER, 1))
+	fmt.Println(m.Inject(qwave.FuncQOSSetFlow, qwave.ERROR_INSUFFICIENT_BUFFER, 1))
 	// Output:
 	// prioritized <nil>
 	// best effort <nil>

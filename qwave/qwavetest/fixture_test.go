@@ -143,3 +143,13 @@ func name(code qwave.Errno) string {
 	}
 	return code.Name()
 }
+
+// mustFunc returns the identifier of the named function.
+func mustFunc(t testing.TB, name string) qwave.FuncID {
+	t.Helper()
+	id, ok := qwave.FuncOf(name)
+	if !ok {
+		t.Fatalf("no function %s", name)
+	}
+	return id
+}

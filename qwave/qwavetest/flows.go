@@ -31,7 +31,7 @@ const invalidSocket = ^qwave.Socket(0)
 func (m *Model) QOSAddSocketToFlow(qosHandle qwave.Handle, socket qwave.Socket, destAddr *qwave.RawSockaddrAny, trafficType qwave.QOS_TRAFFIC_TYPE, flags uint32, flowId *qwave.QOS_FLOWID) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnAddSocketToFlow, qosHandle)
+	h, err := m.begin(qwave.FuncQOSAddSocketToFlow, qosHandle)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (m *Model) QOSAddSocketToFlow(qosHandle qwave.Handle, socket qwave.Socket, 
 func (m *Model) QOSRemoveSocketFromFlow(qosHandle qwave.Handle, socket qwave.Socket, flowId qwave.QOS_FLOWID, flags uint32) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnRemoveSocketFromFlow, qosHandle)
+	h, err := m.begin(qwave.FuncQOSRemoveSocketFromFlow, qosHandle)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (m *Model) newFlow() *flow {
 func (m *Model) QOSEnumerateFlows(qosHandle qwave.Handle, size *uint32, buffer unsafe.Pointer) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnEnumerateFlows, qosHandle)
+	h, err := m.begin(qwave.FuncQOSEnumerateFlows, qosHandle)
 	if err != nil {
 		return err
 	}

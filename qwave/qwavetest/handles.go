@@ -13,7 +13,7 @@ import (
 func (m *Model) QOSCreateHandle(version *qwave.QOS_VERSION, qosHandle *qwave.Handle) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if code, ok := m.injected(fnCreateHandle); ok {
+	if code, ok := m.injected(qwave.FuncQOSCreateHandle); ok {
 		return m.fail(code)
 	}
 	// The page names only QOSHandle for ERROR_INVALID_PARAMETER; a version
@@ -44,12 +44,12 @@ func (m *Model) QOSCreateHandle(version *qwave.QOS_VERSION, qosHandle *qwave.Han
 func (m *Model) QOSCloseHandle(qosHandle qwave.Handle) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if code, ok := m.injected(fnCloseHandle); ok {
+	if code, ok := m.injected(qwave.FuncQOSCloseHandle); ok {
 		return m.fail(code)
 	}
 	h := m.handles[qosHandle]
 	if h == nil {
-		return m.fail(m.badHandle[fnCloseHandle])
+		return m.fail(m.badHandle[qwave.FuncQOSCloseHandle])
 	}
 	for _, f := range h.flows {
 		m.removeFlow(f)
@@ -70,7 +70,7 @@ func (m *Model) QOSCloseHandle(qosHandle qwave.Handle) error {
 func (m *Model) QOSStartTrackingClient(qosHandle qwave.Handle, destAddr *qwave.RawSockaddrAny, flags uint32) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, ip, err := m.client(fnStartTrackingClient, qosHandle, destAddr, flags)
+	h, ip, err := m.client(qwave.FuncQOSStartTrackingClient, qosHandle, destAddr, flags)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (m *Model) QOSStartTrackingClient(qosHandle qwave.Handle, destAddr *qwave.R
 func (m *Model) QOSStopTrackingClient(qosHandle qwave.Handle, destAddr *qwave.RawSockaddrAny, flags uint32) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, ip, err := m.client(fnStopTrackingClient, qosHandle, destAddr, flags)
+	h, ip, err := m.client(qwave.FuncQOSStopTrackingClient, qosHandle, destAddr, flags)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (m *Model) QOSStopTrackingClient(qosHandle qwave.Handle, destAddr *qwave.Ra
 // client starts a QOSStartTrackingClient or QOSStopTrackingClient call: it
 // returns the handle and the client's address ("Clients are told apart by IP
 // address together with address family"), or the error the call fails with.
-func (m *Model) client(id funcID, qosHandle qwave.Handle, destAddr *qwave.RawSockaddrAny, flags uint32) (*handle, netip.Addr, error) {
+func (m *Model) client(id qwave.FuncID, qosHandle qwave.Handle, destAddr *qwave.RawSockaddrAny, flags uint32) (*handle, netip.Addr, error) {
 	h, err := m.begin(id, qosHandle)
 	if err != nil {
 		return nil, netip.Addr{}, err

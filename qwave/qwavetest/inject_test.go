@@ -78,7 +78,7 @@ func TestInjectEveryDocumentedCode(t *testing.T) {
 			t.Run(c.Func+"/"+e.Name, func(t *testing.T) {
 				fx := newFixture(t)
 				call := validCalls(fx)[c.Func]
-				must(t, fx.m.Inject(c.Func, e.Code, 2))
+				must(t, fx.m.Inject(mustFunc(t, c.Func), e.Code, 2))
 				fx.m.SetLastError(sentinel)
 				if err := call(); err != nil {
 					t.Fatalf("call 1 of %s, before the injected one: %v", c.Func, err)
@@ -104,28 +104,28 @@ func TestInjectEveryDocumentedCode(t *testing.T) {
 func TestInjectComesFirst(t *testing.T) {
 	fx := newFixture(t)
 	// Before the handle is checked, and without side effects.
-	must(t, fx.m.Inject("QOSCreateHandle", qwave.ERROR_RESOURCE_DISABLED, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSCreateHandle, qwave.ERROR_RESOURCE_DISABLED, 1))
 	h := qwave.Handle(7)
 	if err := fx.m.QOSCreateHandle(nil, &h); err != qwave.ERROR_RESOURCE_DISABLED || h != 7 {
 		t.Errorf("injected QOSCreateHandle = %v, handle %#x; want ERROR_RESOURCE_DISABLED, 7", err, h)
 	}
-	must(t, fx.m.Inject("QOSCloseHandle", qwave.ERROR_INVALID_PARAMETER, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSCloseHandle, qwave.ERROR_INVALID_PARAMETER, 1))
 	if err := fx.m.QOSCloseHandle(fx.h); err != qwave.ERROR_INVALID_PARAMETER || fx.m.LiveHandles() != 2 {
 		t.Errorf("injected QOSCloseHandle = %v and closed the handle", err)
 	}
-	must(t, fx.m.Inject("QOSAddSocketToFlow", qwave.ERROR_IO_DEVICE, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSAddSocketToFlow, qwave.ERROR_IO_DEVICE, 1))
 	id := qwave.QOS_FLOWID(0)
 	flows := fx.m.LiveFlows()
 	if err := fx.m.QOSAddSocketToFlow(0, 0, nil, 0, 0, &id); err != qwave.ERROR_IO_DEVICE || id != 0 || fx.m.LiveFlows() != flows {
 		t.Errorf("injected QOSAddSocketToFlow = %v, id %d", err, id)
 	}
-	must(t, fx.m.Inject("QOSQueryFlow", qwave.ERROR_INSUFFICIENT_BUFFER, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSQueryFlow, qwave.ERROR_INSUFFICIENT_BUFFER, 1))
 	size := uint32(3)
 	if err := fx.m.QOSQueryFlow(fx.h, fx.adaptive, qwave.QOSQueryFlowFundamentals, &size, nil, 0, nil); err != qwave.ERROR_INSUFFICIENT_BUFFER || size != 3 {
 		t.Errorf("injected QOSQueryFlow = %v, size %d; want ERROR_INSUFFICIENT_BUFFER, 3", err, size)
 	}
 	var o qwave.Overlapped
-	must(t, fx.m.Inject("QOSSetFlow", qwave.ERROR_IO_PENDING, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSSetFlow, qwave.ERROR_IO_PENDING, 1))
 	if err := fx.setRate(fx.adaptive, 1000, &o); err != qwave.ERROR_IO_PENDING || fx.m.Pending() != 0 {
 		t.Errorf("injected ERROR_IO_PENDING = %v and started an operation", err)
 	}
@@ -133,10 +133,10 @@ func TestInjectComesFirst(t *testing.T) {
 
 func TestInjectSeveral(t *testing.T) {
 	fx := newFixture(t)
-	must(t, fx.m.Inject("QOSEnumerateFlows", qwave.ERROR_IO_DEVICE, 3))
-	must(t, fx.m.Inject("QOSEnumerateFlows", qwave.ERROR_NOT_ENOUGH_MEMORY, 1))
-	must(t, fx.m.Inject("QOSEnumerateFlows", qwave.ERROR_NO_SYSTEM_RESOURCES, 1)) // replaces the one before
-	must(t, fx.m.Inject("QOSCancel", qwave.ERROR_IO_DEVICE, 1))                   // another function
+	must(t, fx.m.Inject(qwave.FuncQOSEnumerateFlows, qwave.ERROR_IO_DEVICE, 3))
+	must(t, fx.m.Inject(qwave.FuncQOSEnumerateFlows, qwave.ERROR_NOT_ENOUGH_MEMORY, 1))
+	must(t, fx.m.Inject(qwave.FuncQOSEnumerateFlows, qwave.ERROR_NO_SYSTEM_RESOURCES, 1)) // replaces the one before
+	must(t, fx.m.Inject(qwave.FuncQOSCancel, qwave.ERROR_IO_DEVICE, 1))                   // another function
 	call := validCalls(fx)["QOSEnumerateFlows"]
 	want := []qwave.Errno{qwave.ERROR_NO_SYSTEM_RESOURCES, 0, qwave.ERROR_IO_DEVICE, 0}
 	for i, w := range want {
@@ -150,20 +150,20 @@ func TestInjectSeveral(t *testing.T) {
 func TestInjectRejects(t *testing.T) {
 	m := New()
 	for _, c := range []struct {
-		fn   string
+		fn   qwave.FuncID
 		code qwave.Errno
 		nth  int
 	}{
-		{"QOSFoo", qwave.ERROR_INVALID_PARAMETER, 1},
-		{"qoscancel", qwave.ERROR_INVALID_PARAMETER, 1},
-		{"QOSCancel", qwave.ERROR_NOT_FOUND, 1},
-		{"QOSCloseHandle", qwave.ERROR_INVALID_HANDLE, 1},
-		{"QOSCreateHandle", 0, 1},
-		{"QOSCreateHandle", qwave.ERROR_INVALID_PARAMETER, 0},
-		{"QOSCreateHandle", qwave.ERROR_INVALID_PARAMETER, -1},
+		{qwave.NumFuncs, qwave.ERROR_INVALID_PARAMETER, 1},
+		{qwave.FuncID(200), qwave.ERROR_INVALID_PARAMETER, 1},
+		{qwave.FuncQOSCancel, qwave.ERROR_NOT_FOUND, 1},
+		{qwave.FuncQOSCloseHandle, qwave.ERROR_INVALID_HANDLE, 1},
+		{qwave.FuncQOSCreateHandle, 0, 1},
+		{qwave.FuncQOSCreateHandle, qwave.ERROR_INVALID_PARAMETER, 0},
+		{qwave.FuncQOSCreateHandle, qwave.ERROR_INVALID_PARAMETER, -1},
 	} {
 		if err := m.Inject(c.fn, c.code, c.nth); !errors.Is(err, ErrInject) {
-			t.Errorf("Inject(%q, %d, %d) = %v, want an ErrInject", c.fn, uint32(c.code), c.nth, err)
+			t.Errorf("Inject(%v, %d, %d) = %v, want an ErrInject", c.fn, uint32(c.code), c.nth, err)
 		}
 	}
 	var h qwave.Handle

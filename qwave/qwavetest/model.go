@@ -50,7 +50,7 @@ type Model struct {
 	profile    qwave.Profile
 	// badHandle is, per function, the code an invalid QOS handle fails
 	// with: documented, or as the profile's facts record.
-	badHandle [numFuncs]qwave.Errno
+	badHandle [qwave.NumFuncs]qwave.Errno
 	hosts     map[netip.Addr]Host
 	lastErr   qwave.Errno
 
@@ -66,7 +66,7 @@ type Model struct {
 	sockInfo  map[qwave.Socket]sockInfo           // from DescribeSocket
 	waiters   map[*qwave.Overlapped]chan struct{} // from Done
 
-	faults [numFuncs]faults
+	faults [qwave.NumFuncs]faults
 
 	// freeFlows are removed flows kept for reuse.
 	freeFlows []*flow
@@ -133,8 +133,8 @@ func New(opts ...Option) *Model {
 		pending:    make(map[*qwave.Overlapped]*op),
 	}
 	m.hosts = c.network.copyHosts()
-	for id, fn := range funcNames {
-		m.badHandle[id] = badHandleCode(c.profile, fn)
+	for id := range qwave.FuncID(qwave.NumFuncs) {
+		m.badHandle[id] = badHandleCode(c.profile, id.String())
 	}
 	return m
 }
@@ -251,38 +251,6 @@ func (m *Model) fail(code qwave.Errno) error {
 	return errOf(code)
 }
 
-// funcID names one of the API's functions, for fault injection.
-type funcID uint8
-
-const (
-	fnAddSocketToFlow funcID = iota
-	fnCancel
-	fnCloseHandle
-	fnCreateHandle
-	fnEnumerateFlows
-	fnNotifyFlow
-	fnQueryFlow
-	fnRemoveSocketFromFlow
-	fnSetFlow
-	fnStartTrackingClient
-	fnStopTrackingClient
-	numFuncs
-)
-
-var funcNames = [numFuncs]string{
-	fnAddSocketToFlow:      "QOSAddSocketToFlow",
-	fnCancel:               "QOSCancel",
-	fnCloseHandle:          "QOSCloseHandle",
-	fnCreateHandle:         "QOSCreateHandle",
-	fnEnumerateFlows:       "QOSEnumerateFlows",
-	fnNotifyFlow:           "QOSNotifyFlow",
-	fnQueryFlow:            "QOSQueryFlow",
-	fnRemoveSocketFromFlow: "QOSRemoveSocketFromFlow",
-	fnSetFlow:              "QOSSetFlow",
-	fnStartTrackingClient:  "QOSStartTrackingClient",
-	fnStopTrackingClient:   "QOSStopTrackingClient",
-}
-
 // faults are the injected failures of one function, keyed by the number of
 // the call that fails.
 type faults struct {
@@ -296,24 +264,19 @@ var ErrInject = errors.New("qwavetest: bad fault injection")
 // Inject makes the nth next call of fn (1 is the very next) fail with code:
 // the call returns FALSE with code as its last error before it checks
 // anything else, and has no other effect (it writes no out-parameter, and an
-// injected ERROR_IO_PENDING starts no operation). fn is a Win32 name such as
-// "QOSQueryFlow"; code must be one that fn documents (or, under
-// qwave.ProfileWindows, one a fact records for fn). Injecting twice for the
-// same call keeps the later code. Calls after the failing one are unaffected.
-func (m *Model) Inject(fn string, code qwave.Errno, nth int) error {
-	id := numFuncs
-	for i, name := range funcNames {
-		if name == fn {
-			id = funcID(i)
-		}
-	}
+// injected ERROR_IO_PENDING starts no operation). code must be one that fn
+// documents (or, under qwave.ProfileWindows, one a fact records for fn).
+// Injecting twice for the same call keeps the later code. Calls after the
+// failing one are unaffected.
+func (m *Model) Inject(fn qwave.FuncID, code qwave.Errno, nth int) error {
+	id := fn
 	switch {
-	case id == numFuncs:
-		return fmt.Errorf("%w: %q is not a qWAVE function", ErrInject, fn)
-	case !m.profile.Allows(fn, code):
-		return fmt.Errorf("%w: %s does not document %v (%d)", ErrInject, fn, code.Name(), uint32(code))
+	case fn >= qwave.NumFuncs:
+		return fmt.Errorf("%w: %v is not a qWAVE function", ErrInject, fn)
+	case !m.profile.Allows(fn.String(), code):
+		return fmt.Errorf("%w: %v does not document %v (%d)", ErrInject, fn, code.Name(), uint32(code))
 	case nth < 1:
-		return fmt.Errorf("%w: call number %d of %s; the next call is 1", ErrInject, nth, fn)
+		return fmt.Errorf("%w: call number %d of %v; the next call is 1", ErrInject, nth, fn)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -329,7 +292,7 @@ func (m *Model) Inject(fn string, code qwave.Errno, nth int) error {
 // call and returns the handle, or the error the call fails with, injected or
 // ERROR_INVALID_HANDLE ("The value passed in QOSHandle is not a valid QOS
 // handle").
-func (m *Model) begin(id funcID, qosHandle qwave.Handle) (*handle, error) {
+func (m *Model) begin(id qwave.FuncID, qosHandle qwave.Handle) (*handle, error) {
 	if code, ok := m.injected(id); ok {
 		return nil, m.fail(code)
 	}
@@ -344,7 +307,7 @@ func (m *Model) begin(id funcID, qosHandle qwave.Handle) (*handle, error) {
 }
 
 // injected counts a call of fn and returns the failure injected for it.
-func (m *Model) injected(id funcID) (qwave.Errno, bool) {
+func (m *Model) injected(id qwave.FuncID) (qwave.Errno, bool) {
 	f := &m.faults[id]
 	f.calls++
 	if len(f.at) == 0 {

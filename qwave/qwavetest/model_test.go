@@ -682,16 +682,25 @@ func TestExhaustion(t *testing.T) {
 	}
 }
 
-// TestFuncNamesFollowContracts: fault injection names functions by funcID,
-// whose order must be the contract tables' order.
-func TestFuncNamesFollowContracts(t *testing.T) {
+// TestFuncIDsFollowContracts: fault injection names functions by
+// qwave.FuncID, whose order must be the contract tables' order.
+func TestFuncIDsFollowContracts(t *testing.T) {
 	contracts := qwave.Contracts()
-	if len(contracts) != int(numFuncs) {
-		t.Fatalf("%d contracts, %d funcIDs", len(contracts), numFuncs)
+	if len(contracts) != qwave.NumFuncs {
+		t.Fatalf("%d contracts, %d FuncIDs", len(contracts), qwave.NumFuncs)
 	}
 	for i, c := range contracts {
-		if funcNames[i] != c.Func {
-			t.Errorf("funcID %d is %s; the contract tables have %s there", i, funcNames[i], c.Func)
+		if got := qwave.FuncID(i).String(); got != c.Func {
+			t.Errorf("FuncID %d is %s; the contract tables have %s there", i, got, c.Func)
 		}
+		if id, ok := qwave.FuncOf(c.Func); !ok || int(id) != i {
+			t.Errorf("FuncOf(%q) = %d, %v; want %d, true", c.Func, id, ok, i)
+		}
+	}
+	if got := qwave.FuncID(qwave.NumFuncs).String(); got != "FuncID(11)" {
+		t.Errorf("FuncID(NumFuncs).String() = %q", got)
+	}
+	if _, ok := qwave.FuncOf("QOSFoo"); ok {
+		t.Error("FuncOf(QOSFoo) succeeded")
 	}
 }

@@ -168,7 +168,7 @@ func (m *Model) OverlappedResult(o *qwave.Overlapped) (n uint32, err error, done
 func (m *Model) QOSCancel(qosHandle qwave.Handle, overlapped *qwave.Overlapped) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnCancel, qosHandle)
+	h, err := m.begin(qwave.FuncQOSCancel, qosHandle)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func readSetArgs(operation qwave.QOS_SET_FLOW, size uint32, buffer unsafe.Pointe
 func (m *Model) QOSSetFlow(qosHandle qwave.Handle, flowId qwave.QOS_FLOWID, operation qwave.QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *qwave.Overlapped) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnSetFlow, qosHandle)
+	h, err := m.begin(qwave.FuncQOSSetFlow, qosHandle)
 	if err != nil {
 		return err
 	}
@@ -350,7 +350,7 @@ func querySize(operation qwave.QOS_QUERY_FLOW) uint32 {
 func (m *Model) QOSQueryFlow(qosHandle qwave.Handle, flowId qwave.QOS_FLOWID, operation qwave.QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *qwave.Overlapped) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnQueryFlow, qosHandle)
+	h, err := m.begin(qwave.FuncQOSQueryFlow, qosHandle)
 	if err != nil {
 		return err
 	}
@@ -488,7 +488,7 @@ func (m *Model) priority(f *flow) qwave.QOS_PACKET_PRIORITY {
 func (m *Model) QOSNotifyFlow(qosHandle qwave.Handle, flowId qwave.QOS_FLOWID, operation qwave.QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *qwave.Overlapped) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, err := m.begin(fnNotifyFlow, qosHandle)
+	h, err := m.begin(qwave.FuncQOSNotifyFlow, qosHandle)
 	if err != nil {
 		return err
 	}

@@ -42,11 +42,11 @@ func TestWindowsProfileReproducesFacts(t *testing.T) {
 
 func TestInjectUnderProfile(t *testing.T) {
 	m := qwavetest.New()
-	if err := m.Inject("QOSCloseHandle", qwave.ERROR_INVALID_HANDLE, 1); err == nil {
+	if err := m.Inject(qwave.FuncQOSCloseHandle, qwave.ERROR_INVALID_HANDLE, 1); err == nil {
 		t.Error("the documented model accepted an undocumented code for injection")
 	}
 	w := qwavetest.New(qwavetest.WithProfile(qwave.ProfileWindows))
-	if err := w.Inject("QOSCloseHandle", qwave.ERROR_INVALID_HANDLE, 1); err != nil {
+	if err := w.Inject(qwave.FuncQOSCloseHandle, qwave.ERROR_INVALID_HANDLE, 1); err != nil {
 		t.Errorf("the Windows model refused a code Windows is known to return: %v", err)
 	}
 	if w.Profile() != qwave.ProfileWindows || m.Profile() != qwave.ProfileDocumented {
