@@ -45,6 +45,40 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	}
 }
 
+// TestTrafficUpToDate regenerates qwave/traffic as its go:generate line does
+// and fails when the committed files differ: run go generate ./qwave/traffic.
+func TestTrafficUpToDate(t *testing.T) {
+	const inc = "/usr/share/mingw-w64/include/"
+	if _, err := os.Stat(inc + "traffic.h"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v: CI must install mingw-w64-common", err)
+		}
+		t.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
+	tmp := t.TempDir()
+	t.Chdir("../qwave/traffic") // the generated header names the spec as go:generate gives it
+	var stderr bytes.Buffer
+	args := []string{"-spec", "../../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
+		"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", tmp}
+	if err := run(args, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("gen: %v\n%s", err, stderr.String())
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("gen warned:\n%s", stderr.String())
+	}
+	fresh, _ := filepath.Glob(filepath.Join(tmp, "z*.go"))
+	if len(fresh) == 0 {
+		t.Fatal("gen wrote no files")
+	}
+	for _, f := range fresh {
+		want, _ := os.ReadFile(f)
+		got, err := os.ReadFile(filepath.Base(f))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("qwave/traffic/%s is stale: run go generate ./qwave/traffic", filepath.Base(f))
+		}
+	}
+}
+
 func TestBadSpecNamesFileAndLine(t *testing.T) {
 	dir := t.TempDir()
 	src, err := os.ReadFile("../spec/qos2/nf-qos2-qoscancel.md")
@@ -78,20 +112,62 @@ func TestDumpIsStable(t *testing.T) {
 	}
 }
 
-// BenchmarkRegenerate times a full regeneration as users run it: the built
-// gen binary, parsing spec/qos2 and writing every file.
+// regenerations are the go:generate commands of every generated package,
+// run from the module root.
+func regenerations(out func(pkg string) string) [][]string {
+	const inc = "/usr/share/mingw-w64/include/"
+	return [][]string{
+		{"-spec", "../spec/qos2", "-out", out("qwave")},
+		{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
+			"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", out("traffic")},
+	}
+}
+
+// BenchmarkRegenerate times a full regeneration of every package as users
+// run it (the built gen binary, one process per package: step=gen) against
+// gofmt reading and formatting the same output (one gofmt process per
+// package: step=gofmt), the floor of any tool that writes Go. Compare with
+// benchstat -col /step.
 func BenchmarkRegenerate(b *testing.B) {
+	if _, err := os.Stat("/usr/share/mingw-w64/include/traffic.h"); err != nil {
+		b.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
 	bin := filepath.Join(b.TempDir(), "gen")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	out := b.TempDir()
-	for b.Loop() {
-		cmd := exec.Command(bin, "-spec", "../spec/qos2", "-out", out)
-		if msg, err := cmd.CombinedOutput(); err != nil {
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	gofmt := filepath.Join(strings.TrimSpace(string(goroot)), "bin", "gofmt")
+	root := b.TempDir()
+	dir := func(pkg string) string { return filepath.Join(root, pkg) }
+	cmds := regenerations(dir)
+	for _, args := range cmds {
+		os.MkdirAll(args[len(args)-1], 0o755)
+		if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 			b.Fatalf("gen: %v\n%s", err, msg)
 		}
 	}
+	b.Run("step=gen", func(b *testing.B) {
+		for b.Loop() {
+			for _, args := range cmds {
+				if msg, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+					b.Fatalf("gen: %v\n%s", err, msg)
+				}
+			}
+		}
+	})
+	b.Run("step=gofmt", func(b *testing.B) {
+		for b.Loop() {
+			for _, pkg := range []string{"qwave", "traffic"} {
+				if msg, err := exec.Command(gofmt, "-l", dir(pkg)).CombinedOutput(); err != nil || len(msg) > 0 {
+					b.Fatalf("gofmt -l %s: %v\n%s", dir(pkg), err, msg)
+				}
+			}
+		}
+	})
 }
 
 // BenchmarkGenerateInProcess is the same work without process start.
@@ -102,5 +178,64 @@ func BenchmarkGenerateInProcess(b *testing.B) {
 		if err := run([]string{"-spec", "../spec/qos2", "-out", out}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCodeHeadersCrossChecked: a code two code headers define with
+// different values fails the run, naming both places.
+func TestCodeHeadersCrossChecked(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.h"), filepath.Join(dir, "b.h")
+	os.WriteFile(a, []byte("#define ERROR_X 5L\n#define WSAEX (10000 + 4)\n"), 0o644)
+	os.WriteFile(b, []byte("#define WSAEX 10004\n#define ERROR_X 6L\n"), 0o644)
+	_, _, err := readCodes([]string{a, b})
+	if err == nil || !strings.Contains(err.Error(), b+":2: ERROR_X is 0x6; "+a+":1 defines it as 0x5") || strings.Contains(err.Error(), "WSAEX") {
+		t.Errorf("readCodes = %v; want one error for ERROR_X naming both lines, none for WSAEX", err)
+	}
+}
+
+// TestReportIsStableAndComplete: -report over the traffic spec lists every
+// function once, with its convention, and is the same on every run.
+func TestReportIsStableAndComplete(t *testing.T) {
+	const inc = "/usr/share/mingw-w64/include/"
+	if _, err := os.Stat(inc + "traffic.h"); err != nil {
+		t.Skipf("%v (apt-get install -y --no-install-recommends mingw-w64-common)", err)
+	}
+	args := []string{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h", "-report"}
+	var first, second bytes.Buffer
+	if err := run(args, &first, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(args, &second, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != second.String() {
+		t.Error("two -report runs differ")
+	}
+	for _, fn := range []string{"TcRegisterClient", "TcAddFlow", "TcOpenInterfaceW", "TcEnumerateFlows"} {
+		if n := strings.Count(first.String(), "generated function "+fn+" "); n != 1 {
+			t.Errorf("report lists %s %d times:\n%s", fn, n, first.String())
+		}
+	}
+	if !strings.Contains(first.String(), "win32-status") || strings.Contains(first.String(), "skipped") && !strings.Contains(first.String(), "skipped: 0") {
+		t.Errorf("report:\n%s\nwant every function generated as win32-status, nothing skipped", first.String())
+	}
+}
+
+// TestWinErrorTableUpToDate regenerates the shared runtime's complete Win32
+// code table and fails when qwave/internal/winapi/zwinerror.go differs.
+func TestWinErrorTableUpToDate(t *testing.T) {
+	tmp := t.TempDir()
+	t.Chdir("../qwave/internal/winapi") // the header names the table as go:generate gives it
+	if err := run([]string{"-winerror-only", "-winerror", "../../../spec/winerror.txt", "-package", "winapi", "-out", tmp}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(tmp, "zwinerror.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("zwinerror.go")
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("qwave/internal/winapi/zwinerror.go is stale (%v): run go generate ./qwave/internal/winapi", err)
 	}
 }

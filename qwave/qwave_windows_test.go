@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/winqos/winqos/qwave/internal/winapi"
 )
 
 // onWine reports whether the test runs under Wine, whose qwave.dll
@@ -15,13 +17,13 @@ func onWine() bool {
 }
 
 func TestProceduresResolve(t *testing.T) {
-	for _, p := range []*procAddr{
+	for _, p := range []*winapi.Proc{
 		procQOSAddSocketToFlow, procQOSCancel, procQOSCloseHandle, procQOSCreateHandle, procQOSEnumerateFlows,
 		procQOSNotifyFlow, procQOSQueryFlow, procQOSRemoveSocketFromFlow, procQOSSetFlow,
 		procQOSStartTrackingClient, procQOSStopTrackingClient,
 	} {
-		if _, err := p.load(); err != nil {
-			t.Errorf("%s: %v", p.proc.Name, err)
+		if _, err := p.Load(); err != nil {
+			t.Errorf("%s: %v", p.Name(), err)
 		}
 	}
 	if len(Contracts()) != 11 {
@@ -107,8 +109,8 @@ func TestDocumentedFailureDoesNotAllocate(t *testing.T) {
 // not exist, as on Windows Server without the qWAVE feature: an error to
 // test, never a panic, and no address cached.
 func TestUnavailableIsTestable(t *testing.T) {
-	p := &procAddr{proc: windows.NewLazySystemDLL("winqos-no-such.dll").NewProc("QOSCreateHandle")}
-	addr, err := p.load()
+	p := winapi.NewProc(windows.NewLazySystemDLL("winqos-no-such.dll"), "QOSCreateHandle")
+	addr, err := p.Load()
 	if err == nil || addr != 0 {
 		t.Fatalf("load of a missing DLL = %#x, %v", addr, err)
 	}
@@ -119,7 +121,7 @@ func TestUnavailableIsTestable(t *testing.T) {
 	if !errors.As(err, &u) || u.Proc != "QOSCreateHandle" || u.Err == nil {
 		t.Errorf("error %#v does not name the procedure and wrap the loader's error", err)
 	}
-	if p.addr.Load() != 0 {
+	if p.Addr() != 0 {
 		t.Error("a failed load cached an address")
 	}
 }

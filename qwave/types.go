@@ -2,10 +2,6 @@ package qwave
 
 import "encoding/binary"
 
-// Handle is a Win32 HANDLE, here a QOS handle from QOSCreateHandle. It has
-// the representation of x/sys/windows.Handle, so conversions cost nothing.
-type Handle uintptr
-
 // Socket is a Winsock SOCKET. Zero is "no socket" where a Socket parameter
 // is optional.
 type Socket uintptr

@@ -1,35 +1,14 @@
 package qwave
 
-import (
-	"sort"
-	"strings"
-)
-
-// winerrorEntry is one row of the generated Win32 code tables (zwinerror.go).
-type winerrorEntry struct {
-	code uint32
-	name string
-}
+import "github.com/winqos/winqos/qwave/internal/winapi"
 
 // ErrorName returns the name winerror.h gives a Win32 error code, such as
 // "ERROR_SERVICE_ALREADY_RUNNING" for 1056, from the complete table of every
 // Win32 code (not only those qWAVE documents). Where several names share a
 // code, it is the first ERROR_ name (ERROR_SUCCESS, not NO_ERROR). ok is false
 // for a code winerror.h does not name.
-func ErrorName(code Errno) (name string, ok bool) {
-	i := sort.Search(len(winerrorByCode), func(i int) bool { return winerrorByCode[i].code >= uint32(code) })
-	if i < len(winerrorByCode) && winerrorByCode[i].code == uint32(code) {
-		return winerrorByCode[i].name, true
-	}
-	return "", false
-}
+func ErrorName(code Errno) (name string, ok bool) { return winapi.ErrorName(code) }
 
 // ErrorCode returns the Win32 error code winerror.h defines under name, any
 // of its names (aliases such as NO_ERROR included). Case matters, as in C.
-func ErrorCode(name string) (Errno, bool) {
-	i := sort.Search(len(winerrorByName), func(i int) bool { return strings.Compare(winerrorByName[i].name, name) >= 0 })
-	if i < len(winerrorByName) && winerrorByName[i].name == name {
-		return Errno(winerrorByName[i].code), true
-	}
-	return 0, false
-}
+func ErrorCode(name string) (Errno, bool) { return winapi.ErrorCode(name) }

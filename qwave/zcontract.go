@@ -44,7 +44,7 @@ var contracts = [...]Contract{{
 	}, {
 		CType:    "DWORD",
 		Dir:      In,
-		Doc:      "Optional flags. Value Meaning QOS_NON_ADAPTIVE_FLOW The QoS subsystem skips gathering path information for this flow, so features that rely on bandwidth estimation are unavailable. For instance, QOSQueryFlow cannot be used with the QOSQueryFlowFundamentals operation, and QOSNotifyFlow cannot be used with QOSNotifyCongested, QOSNotifyUncongested, or QOSNotifyAvailable.",
+		Doc:      "Optional flags. QOS_NON_ADAPTIVE_FLOW: The QoS subsystem skips gathering path information for this flow, so features that rely on bandwidth estimation are unavailable. For instance, QOSQueryFlow cannot be used with the QOSQueryFlowFundamentals operation, and QOSNotifyFlow cannot be used with QOSNotifyCongested, QOSNotifyUncongested, or QOSNotifyAvailable.",
 		Name:     "Flags",
 		Optional: true,
 		Pointer:  false,
@@ -244,7 +244,7 @@ var contracts = [...]Contract{{
 	}, {
 		CType:    "QOS_QUERY_FLOW",
 		Dir:      In,
-		Doc:      "Selects which information about the flow is requested, and therefore what Buffer receives. Value Meaning QOSQueryFlowFundamentals Buffer receives a QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority Buffer receives a QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate Buffer receives a UINT64 with the flow rate, in bits per second, that was given when the contract was requested.",
+		Doc:      "Selects which information about the flow is requested, and therefore what Buffer receives. QOSQueryFlowFundamentals: Buffer receives a QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority: Buffer receives a QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate: Buffer receives a UINT64 with the flow rate, in bits per second, that was given when the contract was requested.",
 		Name:     "Operation",
 		Optional: false,
 		Pointer:  false,
@@ -268,7 +268,7 @@ var contracts = [...]Contract{{
 	}, {
 		CType:    "DWORD",
 		Dir:      In,
-		Doc:      "Flags that affect the data returned. Value Meaning QOS_QUERYFLOW_FRESH Only fresh data is returned, never cached data. When no fresh data is at hand, the QOS subsystem tries to obtain it, which may take longer. If that is not possible, the call fails with ERROR_RETRY. The flag applies only when Operation is QOSQueryFlowFundamentals.",
+		Doc:      "Flags that affect the data returned. QOS_QUERYFLOW_FRESH: Only fresh data is returned, never cached data. When no fresh data is at hand, the QOS subsystem tries to obtain it, which may take longer. If that is not possible, the call fails with ERROR_RETRY. The flag applies only when Operation is QOSQueryFlowFundamentals.",
 		Name:     "Flags",
 		Optional: true,
 		Pointer:  false,
@@ -348,7 +348,7 @@ var contracts = [...]Contract{{
 	}, {
 		CType:    "QOS_SET_FLOW",
 		Dir:      In,
-		Doc:      "A QOS_SET_FLOW value naming what is changed about the flow, and therefore what Buffer holds. Value Meaning QOSSetTrafficType 0 Changes the flow's traffic type. Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1 Changes the flow rate. Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2 Available starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used for outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any value. Note The caller must belong to the Administrators group or the Network Configuration Operators group to use this operation.",
+		Doc:      "A QOS_SET_FLOW value naming what is changed about the flow, and therefore what Buffer holds. QOSSetTrafficType 0: Changes the flow's traffic type. Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1: Changes the flow rate. Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2: Available starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used for outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any value. Note The caller must belong to the Administrators group or the Network Configuration Operators group to use this operation.",
 		Name:     "Operation",
 		Optional: false,
 		Pointer:  false,

@@ -30,9 +30,9 @@ var errNotWindows = errors.New("the DLL exists only on Windows")
 //     the peer's address and port in DestAddr.
 //   - trafficType (TrafficType) [in]: A QOS_TRAFFIC_TYPE value naming the kind of traffic the
 //     flow will carry.
-//   - flags (Flags) [in, optional]: Optional flags. Value Meaning QOS_NON_ADAPTIVE_FLOW The QoS
-//     subsystem skips gathering path information for this flow, so features that rely on
-//     bandwidth estimation are unavailable. For instance, QOSQueryFlow cannot be used with the
+//   - flags (Flags) [in, optional]: Optional flags. QOS_NON_ADAPTIVE_FLOW: The QoS subsystem
+//     skips gathering path information for this flow, so features that rely on bandwidth
+//     estimation are unavailable. For instance, QOSQueryFlow cannot be used with the
 //     QOSQueryFlowFundamentals operation, and QOSNotifyFlow cannot be used with
 //     QOSNotifyCongested, QOSNotifyUncongested, or QOSNotifyAvailable.
 //   - flowId (FlowId) [in, out]: Pointer to a flow identifier. On input the value must be 0;
@@ -124,6 +124,7 @@ func QOSCloseHandle(qosHandle Handle) error {
 //
 // QOSCreateHandle initializes the QOS subsystem and returns a handle in QOSHandle, which the other
 // QOS functions take as their first argument. It has to be called before any other QOS function.
+//
 // Handles created here are closed with QOSCloseHandle.
 //
 // Parameters:
@@ -263,20 +264,19 @@ func QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLO
 //   - qosHandle (QOSHandle) [in]: Handle to the QOS subsystem, as returned by QOSCreateHandle.
 //   - flowId (FlowId) [in]: Identifier of the flow. QOS_FLOWID is an unsigned 32-bit integer.
 //   - operation (Operation) [in]: Selects which information about the flow is requested, and
-//     therefore what Buffer receives. Value Meaning QOSQueryFlowFundamentals Buffer receives a
-//     QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority Buffer receives a
-//     QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate Buffer receives a UINT64 with the flow
-//     rate, in bits per second, that was given when the contract was requested.
+//     therefore what Buffer receives. QOSQueryFlowFundamentals: Buffer receives a
+//     QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority: Buffer receives a
+//     QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate: Buffer receives a UINT64 with the
+//     flow rate, in bits per second, that was given when the contract was requested.
 //   - size (Size) [in, out]: On input, the size of the Buffer parameter, in bytes. When the call
 //     succeeds, this value is updated to the number of bytes written to Buffer. When the call
 //     fails with ERROR_INSUFFICIENT_BUFFER, this value is updated to the smallest Buffer size,
 //     in bytes, that the operation needs.
 //   - buffer (Buffer) [out]: Receives the data that Operation asks for.
-//   - flags (Flags) [in, optional]: Flags that affect the data returned. Value Meaning
-//     QOS_QUERYFLOW_FRESH Only fresh data is returned, never cached data. When no fresh data is
-//     at hand, the QOS subsystem tries to obtain it, which may take longer. If that is not
-//     possible, the call fails with ERROR_RETRY. The flag applies only when Operation is
-//     QOSQueryFlowFundamentals.
+//   - flags (Flags) [in, optional]: Flags that affect the data returned. QOS_QUERYFLOW_FRESH:
+//     Only fresh data is returned, never cached data. When no fresh data is at hand, the QOS
+//     subsystem tries to obtain it, which may take longer. If that is not possible, the call
+//     fails with ERROR_RETRY. The flag applies only when Operation is QOSQueryFlowFundamentals.
 //   - overlapped (Overlapped) [out, optional]: Pointer to an OVERLAPPED structure used to
 //     complete the call asynchronously. Pass NULL when the function is called synchronously.
 //
@@ -372,13 +372,13 @@ func QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID,
 //   - qosHandle (QOSHandle) [in]: Handle to the QOS subsystem, as returned by QOSCreateHandle.
 //   - flowId (FlowId) [in]: Identifier of the flow. QOS_FLOWID is an unsigned 32-bit integer.
 //   - operation (Operation) [in]: A QOS_SET_FLOW value naming what is changed about the flow,
-//     and therefore what Buffer holds. Value Meaning QOSSetTrafficType 0 Changes the flow's
-//     traffic type. Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1 Changes the
-//     flow rate. Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2
-//     Available starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used
-//     for outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any
-//     value. Note The caller must belong to the Administrators group or the Network
-//     Configuration Operators group to use this operation.
+//     and therefore what Buffer holds. QOSSetTrafficType 0: Changes the flow's traffic type.
+//     Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1: Changes the flow rate.
+//     Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2: Available
+//     starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used for
+//     outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any value.
+//     Note The caller must belong to the Administrators group or the Network Configuration
+//     Operators group to use this operation.
 //   - size (Size) [in]: Size of the Buffer parameter, in bytes.
 //   - buffer (Buffer) [in]: Pointer to the data selected by Operation.
 //   - flags (Flags) [in, reserved]: Reserved. Must be 0.
@@ -427,10 +427,11 @@ func QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, siz
 //
 // QOSStartTrackingClient tells the QOS subsystem that a new client exists. This makes it more
 // likely that, by the time QOSSetFlow is called to set up the flow, the subsystem has collected
-// enough information about the network path to help. Note Adding a flow with QOSAddSocketToFlow
-// does not require this call, but making it is strongly recommended. Without it, network
-// experiments may have to be started inside the QOSSetFlow call, and QOSSetFlow may then fail with
-// ERROR_NETWORK_BUSY the first time it is used.
+// enough information about the network path to help.
+//
+// Note Adding a flow with QOSAddSocketToFlow does not require this call, but making it is strongly
+// recommended. Without it, network experiments may have to be started inside the QOSSetFlow call,
+// and QOSSetFlow may then fail with ERROR_NETWORK_BUSY the first time it is used.
 //
 // Parameters:
 //

@@ -4,6 +4,7 @@
 package qwave
 
 import (
+	winapi "github.com/winqos/winqos/qwave/internal/winapi"
 	"golang.org/x/sys/windows"
 	"syscall"
 	"unsafe"
@@ -12,17 +13,17 @@ import (
 var (
 	modqwave = windows.NewLazySystemDLL("qwave.dll")
 
-	procQOSAddSocketToFlow      = &procAddr{proc: modqwave.NewProc("QOSAddSocketToFlow")}
-	procQOSCancel               = &procAddr{proc: modqwave.NewProc("QOSCancel")}
-	procQOSCloseHandle          = &procAddr{proc: modqwave.NewProc("QOSCloseHandle")}
-	procQOSCreateHandle         = &procAddr{proc: modqwave.NewProc("QOSCreateHandle")}
-	procQOSEnumerateFlows       = &procAddr{proc: modqwave.NewProc("QOSEnumerateFlows")}
-	procQOSNotifyFlow           = &procAddr{proc: modqwave.NewProc("QOSNotifyFlow")}
-	procQOSQueryFlow            = &procAddr{proc: modqwave.NewProc("QOSQueryFlow")}
-	procQOSRemoveSocketFromFlow = &procAddr{proc: modqwave.NewProc("QOSRemoveSocketFromFlow")}
-	procQOSSetFlow              = &procAddr{proc: modqwave.NewProc("QOSSetFlow")}
-	procQOSStartTrackingClient  = &procAddr{proc: modqwave.NewProc("QOSStartTrackingClient")}
-	procQOSStopTrackingClient   = &procAddr{proc: modqwave.NewProc("QOSStopTrackingClient")}
+	procQOSAddSocketToFlow      = winapi.NewProc(modqwave, "QOSAddSocketToFlow")
+	procQOSCancel               = winapi.NewProc(modqwave, "QOSCancel")
+	procQOSCloseHandle          = winapi.NewProc(modqwave, "QOSCloseHandle")
+	procQOSCreateHandle         = winapi.NewProc(modqwave, "QOSCreateHandle")
+	procQOSEnumerateFlows       = winapi.NewProc(modqwave, "QOSEnumerateFlows")
+	procQOSNotifyFlow           = winapi.NewProc(modqwave, "QOSNotifyFlow")
+	procQOSQueryFlow            = winapi.NewProc(modqwave, "QOSQueryFlow")
+	procQOSRemoveSocketFromFlow = winapi.NewProc(modqwave, "QOSRemoveSocketFromFlow")
+	procQOSSetFlow              = winapi.NewProc(modqwave, "QOSSetFlow")
+	procQOSStartTrackingClient  = winapi.NewProc(modqwave, "QOSStartTrackingClient")
+	procQOSStopTrackingClient   = winapi.NewProc(modqwave, "QOSStopTrackingClient")
 )
 
 // Native is the API as qwave.dll implements it. Its zero value is ready to use.
@@ -61,9 +62,9 @@ var _ API = Observed{}
 //     the peer's address and port in DestAddr.
 //   - trafficType (TrafficType) [in]: A QOS_TRAFFIC_TYPE value naming the kind of traffic the
 //     flow will carry.
-//   - flags (Flags) [in, optional]: Optional flags. Value Meaning QOS_NON_ADAPTIVE_FLOW The QoS
-//     subsystem skips gathering path information for this flow, so features that rely on
-//     bandwidth estimation are unavailable. For instance, QOSQueryFlow cannot be used with the
+//   - flags (Flags) [in, optional]: Optional flags. QOS_NON_ADAPTIVE_FLOW: The QoS subsystem
+//     skips gathering path information for this flow, so features that rely on bandwidth
+//     estimation are unavailable. For instance, QOSQueryFlow cannot be used with the
 //     QOSQueryFlowFundamentals operation, and QOSNotifyFlow cannot be used with
 //     QOSNotifyCongested, QOSNotifyUncongested, or QOSNotifyAvailable.
 //   - flowId (FlowId) [in, out]: Pointer to a flow identifier. On input the value must be 0;
@@ -91,10 +92,10 @@ var _ API = Observed{}
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosaddsockettoflow
 func QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) error {
-	addr := procQOSAddSocketToFlow.addr.Load()
+	addr := procQOSAddSocketToFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+		if addr, err = procQOSAddSocketToFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -124,10 +125,10 @@ func (x Observed) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *
 
 // QOSAddSocketToFlow calls QOSAddSocketToFlow and reports the raw outcome.
 func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSockaddrAny, trafficType QOS_TRAFFIC_TYPE, flags uint32, flowId *QOS_FLOWID) (Outcome, error) {
-	addr := procQOSAddSocketToFlow.addr.Load()
+	addr := procQOSAddSocketToFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSAddSocketToFlow.load(); err != nil {
+		if addr, err = procQOSAddSocketToFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -162,10 +163,10 @@ func (Raw) QOSAddSocketToFlow(qosHandle Handle, socket Socket, destAddr *RawSock
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscancel
 func QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
-	addr := procQOSCancel.addr.Load()
+	addr := procQOSCancel.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCancel.load(); err != nil {
+		if addr, err = procQOSCancel.Load(); err != nil {
 			return err
 		}
 	}
@@ -195,10 +196,10 @@ func (x Observed) QOSCancel(qosHandle Handle, overlapped *Overlapped) error {
 
 // QOSCancel calls QOSCancel and reports the raw outcome.
 func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSCancel.addr.Load()
+	addr := procQOSCancel.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCancel.load(); err != nil {
+		if addr, err = procQOSCancel.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -223,10 +224,10 @@ func (Raw) QOSCancel(qosHandle Handle, overlapped *Overlapped) (Outcome, error) 
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosclosehandle
 func QOSCloseHandle(qosHandle Handle) error {
-	addr := procQOSCloseHandle.addr.Load()
+	addr := procQOSCloseHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCloseHandle.load(); err != nil {
+		if addr, err = procQOSCloseHandle.Load(); err != nil {
 			return err
 		}
 	}
@@ -256,10 +257,10 @@ func (x Observed) QOSCloseHandle(qosHandle Handle) error {
 
 // QOSCloseHandle calls QOSCloseHandle and reports the raw outcome.
 func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
-	addr := procQOSCloseHandle.addr.Load()
+	addr := procQOSCloseHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCloseHandle.load(); err != nil {
+		if addr, err = procQOSCloseHandle.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -275,6 +276,7 @@ func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
 //
 // QOSCreateHandle initializes the QOS subsystem and returns a handle in QOSHandle, which the other
 // QOS functions take as their first argument. It has to be called before any other QOS function.
+//
 // Handles created here are closed with QOSCloseHandle.
 //
 // Parameters:
@@ -299,10 +301,10 @@ func (Raw) QOSCloseHandle(qosHandle Handle) (Outcome, error) {
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qoscreatehandle
 func QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error {
-	addr := procQOSCreateHandle.addr.Load()
+	addr := procQOSCreateHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCreateHandle.load(); err != nil {
+		if addr, err = procQOSCreateHandle.Load(); err != nil {
 			return err
 		}
 	}
@@ -332,10 +334,10 @@ func (x Observed) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) error
 
 // QOSCreateHandle calls QOSCreateHandle and reports the raw outcome.
 func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, error) {
-	addr := procQOSCreateHandle.addr.Load()
+	addr := procQOSCreateHandle.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSCreateHandle.load(); err != nil {
+		if addr, err = procQOSCreateHandle.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -376,10 +378,10 @@ func (Raw) QOSCreateHandle(version *QOS_VERSION, qosHandle *Handle) (Outcome, er
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosenumerateflows
 func QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) error {
-	addr := procQOSEnumerateFlows.addr.Load()
+	addr := procQOSEnumerateFlows.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+		if addr, err = procQOSEnumerateFlows.Load(); err != nil {
 			return err
 		}
 	}
@@ -409,10 +411,10 @@ func (x Observed) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsaf
 
 // QOSEnumerateFlows calls QOSEnumerateFlows and reports the raw outcome.
 func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Pointer) (Outcome, error) {
-	addr := procQOSEnumerateFlows.addr.Load()
+	addr := procQOSEnumerateFlows.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSEnumerateFlows.load(); err != nil {
+		if addr, err = procQOSEnumerateFlows.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -477,10 +479,10 @@ func (Raw) QOSEnumerateFlows(qosHandle Handle, size *uint32, buffer unsafe.Point
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosnotifyflow
 func QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSNotifyFlow.addr.Load()
+	addr := procQOSNotifyFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSNotifyFlow.load(); err != nil {
+		if addr, err = procQOSNotifyFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -510,10 +512,10 @@ func (x Observed) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation Q
 
 // QOSNotifyFlow calls QOSNotifyFlow and reports the raw outcome.
 func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTIFY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSNotifyFlow.addr.Load()
+	addr := procQOSNotifyFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSNotifyFlow.load(); err != nil {
+		if addr, err = procQOSNotifyFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -535,20 +537,19 @@ func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTI
 //   - qosHandle (QOSHandle) [in]: Handle to the QOS subsystem, as returned by QOSCreateHandle.
 //   - flowId (FlowId) [in]: Identifier of the flow. QOS_FLOWID is an unsigned 32-bit integer.
 //   - operation (Operation) [in]: Selects which information about the flow is requested, and
-//     therefore what Buffer receives. Value Meaning QOSQueryFlowFundamentals Buffer receives a
-//     QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority Buffer receives a
-//     QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate Buffer receives a UINT64 with the flow
-//     rate, in bits per second, that was given when the contract was requested.
+//     therefore what Buffer receives. QOSQueryFlowFundamentals: Buffer receives a
+//     QOS_FLOW_FUNDAMENTALS structure. QOSQueryPacketPriority: Buffer receives a
+//     QOS_PACKET_PRIORITY structure. QOSQueryOutgoingRate: Buffer receives a UINT64 with the
+//     flow rate, in bits per second, that was given when the contract was requested.
 //   - size (Size) [in, out]: On input, the size of the Buffer parameter, in bytes. When the call
 //     succeeds, this value is updated to the number of bytes written to Buffer. When the call
 //     fails with ERROR_INSUFFICIENT_BUFFER, this value is updated to the smallest Buffer size,
 //     in bytes, that the operation needs.
 //   - buffer (Buffer) [out]: Receives the data that Operation asks for.
-//   - flags (Flags) [in, optional]: Flags that affect the data returned. Value Meaning
-//     QOS_QUERYFLOW_FRESH Only fresh data is returned, never cached data. When no fresh data is
-//     at hand, the QOS subsystem tries to obtain it, which may take longer. If that is not
-//     possible, the call fails with ERROR_RETRY. The flag applies only when Operation is
-//     QOSQueryFlowFundamentals.
+//   - flags (Flags) [in, optional]: Flags that affect the data returned. QOS_QUERYFLOW_FRESH:
+//     Only fresh data is returned, never cached data. When no fresh data is at hand, the QOS
+//     subsystem tries to obtain it, which may take longer. If that is not possible, the call
+//     fails with ERROR_RETRY. The flag applies only when Operation is QOSQueryFlowFundamentals.
 //   - overlapped (Overlapped) [out, optional]: Pointer to an OVERLAPPED structure used to
 //     complete the call asynchronously. Pass NULL when the function is called synchronously.
 //
@@ -584,10 +585,10 @@ func (Raw) QOSNotifyFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_NOTI
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosqueryflow
 func QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSQueryFlow.addr.Load()
+	addr := procQOSQueryFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSQueryFlow.load(); err != nil {
+		if addr, err = procQOSQueryFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -617,10 +618,10 @@ func (x Observed) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QO
 
 // QOSQueryFlow calls QOSQueryFlow and reports the raw outcome.
 func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY_FLOW, size *uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSQueryFlow.addr.Load()
+	addr := procQOSQueryFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSQueryFlow.load(); err != nil {
+		if addr, err = procQOSQueryFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -663,10 +664,10 @@ func (Raw) QOSQueryFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_QUERY
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosremovesocketfromflow
 func QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) error {
-	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	addr := procQOSRemoveSocketFromFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+		if addr, err = procQOSRemoveSocketFromFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -696,10 +697,10 @@ func (x Observed) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowI
 
 // QOSRemoveSocketFromFlow calls QOSRemoveSocketFromFlow and reports the raw outcome.
 func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_FLOWID, flags uint32) (Outcome, error) {
-	addr := procQOSRemoveSocketFromFlow.addr.Load()
+	addr := procQOSRemoveSocketFromFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSRemoveSocketFromFlow.load(); err != nil {
+		if addr, err = procQOSRemoveSocketFromFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -724,13 +725,13 @@ func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_F
 //   - qosHandle (QOSHandle) [in]: Handle to the QOS subsystem, as returned by QOSCreateHandle.
 //   - flowId (FlowId) [in]: Identifier of the flow. QOS_FLOWID is an unsigned 32-bit integer.
 //   - operation (Operation) [in]: A QOS_SET_FLOW value naming what is changed about the flow,
-//     and therefore what Buffer holds. Value Meaning QOSSetTrafficType 0 Changes the flow's
-//     traffic type. Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1 Changes the
-//     flow rate. Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2
-//     Available starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used
-//     for outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any
-//     value. Note The caller must belong to the Administrators group or the Network
-//     Configuration Operators group to use this operation.
+//     and therefore what Buffer holds. QOSSetTrafficType 0: Changes the flow's traffic type.
+//     Buffer points to a QOS_TRAFFIC_TYPE value. QOSSetOutgoingRate 1: Changes the flow rate.
+//     Buffer points to a QOS_FLOWRATE_OUTGOING structure. QOSSetOutgoingDSCPValue 2: Available
+//     starting with Windows 7 and Windows Server 2008 R2. Changes the DSCP value used for
+//     outgoing packets. Buffer points to a DWORD holding the DSCP value, which may be any value.
+//     Note The caller must belong to the Administrators group or the Network Configuration
+//     Operators group to use this operation.
 //   - size (Size) [in]: Size of the Buffer parameter, in bytes.
 //   - buffer (Buffer) [in]: Pointer to the data selected by Operation.
 //   - flags (Flags) [in, reserved]: Reserved. Must be 0.
@@ -767,10 +768,10 @@ func (Raw) QOSRemoveSocketFromFlow(qosHandle Handle, socket Socket, flowId QOS_F
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qossetflow
 func QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) error {
-	addr := procQOSSetFlow.addr.Load()
+	addr := procQOSSetFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSSetFlow.load(); err != nil {
+		if addr, err = procQOSSetFlow.Load(); err != nil {
 			return err
 		}
 	}
@@ -800,10 +801,10 @@ func (x Observed) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_
 
 // QOSSetFlow calls QOSSetFlow and reports the raw outcome.
 func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLOW, size uint32, buffer unsafe.Pointer, flags uint32, overlapped *Overlapped) (Outcome, error) {
-	addr := procQOSSetFlow.addr.Load()
+	addr := procQOSSetFlow.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSSetFlow.load(); err != nil {
+		if addr, err = procQOSSetFlow.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -819,10 +820,11 @@ func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLO
 //
 // QOSStartTrackingClient tells the QOS subsystem that a new client exists. This makes it more
 // likely that, by the time QOSSetFlow is called to set up the flow, the subsystem has collected
-// enough information about the network path to help. Note Adding a flow with QOSAddSocketToFlow
-// does not require this call, but making it is strongly recommended. Without it, network
-// experiments may have to be started inside the QOSSetFlow call, and QOSSetFlow may then fail with
-// ERROR_NETWORK_BUSY the first time it is used.
+// enough information about the network path to help.
+//
+// Note Adding a flow with QOSAddSocketToFlow does not require this call, but making it is strongly
+// recommended. Without it, network experiments may have to be started inside the QOSSetFlow call,
+// and QOSSetFlow may then fail with ERROR_NETWORK_BUSY the first time it is used.
 //
 // Parameters:
 //
@@ -848,10 +850,10 @@ func (Raw) QOSSetFlow(qosHandle Handle, flowId QOS_FLOWID, operation QOS_SET_FLO
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstarttrackingclient
 func QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	addr := procQOSStartTrackingClient.addr.Load()
+	addr := procQOSStartTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+		if addr, err = procQOSStartTrackingClient.Load(); err != nil {
 			return err
 		}
 	}
@@ -881,10 +883,10 @@ func (x Observed) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddr
 
 // QOSStartTrackingClient calls QOSStartTrackingClient and reports the raw outcome.
 func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	addr := procQOSStartTrackingClient.addr.Load()
+	addr := procQOSStartTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStartTrackingClient.load(); err != nil {
+		if addr, err = procQOSStartTrackingClient.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -923,10 +925,10 @@ func (Raw) QOSStartTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, fl
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/nf-qos2-qosstoptrackingclient
 func QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) error {
-	addr := procQOSStopTrackingClient.addr.Load()
+	addr := procQOSStopTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+		if addr, err = procQOSStopTrackingClient.Load(); err != nil {
 			return err
 		}
 	}
@@ -956,10 +958,10 @@ func (x Observed) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrA
 
 // QOSStopTrackingClient calls QOSStopTrackingClient and reports the raw outcome.
 func (Raw) QOSStopTrackingClient(qosHandle Handle, destAddr *RawSockaddrAny, flags uint32) (Outcome, error) {
-	addr := procQOSStopTrackingClient.addr.Load()
+	addr := procQOSStopTrackingClient.Addr()
 	if addr == 0 {
 		var err error
-		if addr, err = procQOSStopTrackingClient.load(); err != nil {
+		if addr, err = procQOSStopTrackingClient.Load(); err != nil {
 			return Outcome{}, err
 		}
 	}

@@ -78,8 +78,10 @@ const (
 	// QOSSetOutgoingRate: The flow rate is changed.
 	QOSSetOutgoingRate QOS_SET_FLOW = 1
 	// QOSSetOutgoingDSCPValue: Available starting with Windows 7 and Windows Server 2008 R2. The DSCP
-	// value used for outgoing packets is changed. Note The caller must belong to the Administrators
-	// group or the Network Configuration Operators group to use this value.
+	// value used for outgoing packets is changed.
+	//
+	// Note The caller must belong to the Administrators group or the Network Configuration Operators
+	// group to use this value.
 	QOSSetOutgoingDSCPValue QOS_SET_FLOW = 2
 )
 
@@ -114,28 +116,36 @@ type QOS_TRAFFIC_TYPE int32
 // QOS_TRAFFIC_TYPE values.
 const (
 	// QOSTrafficTypeBestEffort: The flow gets the same network priority as ordinary traffic that has
-	// nothing to do with QOS. Using this type is equivalent to requesting no priority, so sent traffic
-	// gets neither a DSCP mark nor an 802.1p tag.
+	// nothing to do with QOS.
+	//
+	// Using this type is equivalent to requesting no priority, so sent traffic gets neither a DSCP
+	// mark nor an 802.1p tag.
 	QOSTrafficTypeBestEffort QOS_TRAFFIC_TYPE = 0
 	// QOSTrafficTypeBackground: The flow gets a lower network priority than QOSTrafficTypeBestEffort;
-	// suitable, for example, for a data backup application. Sent traffic carries DSCP mark 0x08 and
-	// 802.1p tag 2.
+	// suitable, for example, for a data backup application.
+	//
+	// Sent traffic carries DSCP mark 0x08 and 802.1p tag 2.
 	QOSTrafficTypeBackground QOS_TRAFFIC_TYPE = 1
 	// QOSTrafficTypeExcellentEffort: The flow gets a network priority above QOSTrafficTypeBestEffort
 	// and below QOSTrafficTypeAudioVideo. Intended for data that matters more than typical end-user
-	// traffic, such as email. Sent traffic carries DSCP mark 0x28 and 802.1p tag 5.
+	// traffic, such as email.
+	//
+	// Sent traffic carries DSCP mark 0x28 and 802.1p tag 5.
 	QOSTrafficTypeExcellentEffort QOS_TRAFFIC_TYPE = 2
 	// QOSTrafficTypeAudioVideo: The flow gets a network priority above QOSTrafficTypeExcellentEffort
-	// and below QOSTrafficTypeVoice. Intended for A/V streaming, such as MPEG2 streams. Sent traffic
-	// carries DSCP mark 0x28 and 802.1p tag 5.
+	// and below QOSTrafficTypeVoice. Intended for A/V streaming, such as MPEG2 streams.
+	//
+	// Sent traffic carries DSCP mark 0x28 and 802.1p tag 5.
 	QOSTrafficTypeAudioVideo QOS_TRAFFIC_TYPE = 3
 	// QOSTrafficTypeVoice: The flow gets a network priority above QOSTrafficTypeAudioVideo and below
-	// QOSTrafficTypeControl. Intended for real-time voice, such as VOIP. Sent traffic carries DSCP
-	// mark 0x38 and 802.1p tag 7.
+	// QOSTrafficTypeControl. Intended for real-time voice, such as VOIP.
+	//
+	// Sent traffic carries DSCP mark 0x38 and 802.1p tag 7.
 	QOSTrafficTypeVoice QOS_TRAFFIC_TYPE = 4
 	// QOSTrafficTypeControl: The flow gets the highest network priority. Reserve it for the most
-	// critical data, for example data carrying user input. Sent traffic carries DSCP mark 0x38 and
-	// 802.1p tag 7.
+	// critical data, for example data carrying user input.
+	//
+	// Sent traffic carries DSCP mark 0x38 and 802.1p tag 7.
 	QOSTrafficTypeControl QOS_TRAFFIC_TYPE = 5
 )
 
@@ -145,9 +155,10 @@ const (
 //
 // See https://learn.microsoft.com/en-us/windows/win32/api/qos2/ns-qos2-qos_flowrate_outgoing
 type QOS_FLOWRATE_OUTGOING struct {
-	// Bandwidth: Sending rate for the data, in bits per second. Note Traffic is counted at the IP
-	// layer, not at the application layer, so the value must allow for IP and transport header
-	// overhead.
+	// Bandwidth: Sending rate for the data, in bits per second.
+	//
+	// Note Traffic is counted at the IP layer, not at the application layer, so the value must allow
+	// for IP and transport header overhead.
 	Bandwidth uint64
 	// ShapingBehavior: A QOS_SHAPING value that selects how the flow's traffic is shaped.
 	ShapingBehavior QOS_SHAPING

@@ -2,15 +2,6 @@ package cdecl
 
 import "strings"
 
-// BaseTypes are the Windows SDK types (windef.h, winsock2.h, minwinbase.h)
-// that qos2.h declarations use without declaring them.
-var BaseTypes = map[string]bool{
-	"BOOL": true, "WINBOOL": true, "HANDLE": true, "PHANDLE": true, "SOCKET": true,
-	"PSOCKADDR": true, "DWORD": true, "ULONG": true, "PULONG": true, "PVOID": true,
-	"LPOVERLAPPED": true, "UINT64": true, "UINT32": true, "USHORT": true,
-	"UINT": true, "INT": true, "LONG": true, "BYTE": true, "WORD": true, "void": true,
-}
-
 // check reports types that a C compiler would reject: used before their
 // typedef, or never declared; and enumerators #defined again.
 func (p *parser) check() {
@@ -42,10 +33,10 @@ func (p *parser) check() {
 	use := func(typ string, line int) {
 		for _, w := range strings.Fields(typ) {
 			switch w {
-			case "const", "struct", "enum", "unsigned", "signed", "*":
+			case "const", "struct", "union", "enum", "unsigned", "signed", "*":
 				continue
 			}
-			if BaseTypes[w] {
+			if _, ok := baseTypes[w]; ok {
 				continue
 			}
 			at, ok := declared[w]

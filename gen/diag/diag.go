@@ -58,3 +58,17 @@ func Errors(err error) []*Error {
 	}
 	return []*Error{{Msg: err.Error()}}
 }
+
+// Since removes and returns the errors recorded after the first n, so a
+// caller can turn the errors of one skipped declaration into warnings.
+func (l *List) Since(n int) []*Error {
+	if n >= len(l.errs) {
+		return nil
+	}
+	var out []*Error
+	for _, e := range l.errs[n:] {
+		out = append(out, Errors(e)...)
+	}
+	l.errs = l.errs[:n]
+	return out
+}

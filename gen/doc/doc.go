@@ -28,6 +28,9 @@ const (
 	Struct   Kind = "NS"
 	Enum     Kind = "NE"
 	Defs     Kind = "NA"
+	// Callback pages document a function type a client implements
+	// (TCI_NOTIFY_HANDLER); gen declares no function for them.
+	Callback Kind = "NC"
 )
 
 // FrontMatter is the part of a page's YAML header that gen uses.
@@ -55,6 +58,12 @@ type Page struct {
 	Fields  []Field
 	Returns []ReturnRow
 	Syntax  []CodeBlock
+	// Text holds every section's prose rendered for a doc comment: plain
+	// text, paragraphs separated by blank lines, HTML tables as list
+	// items ("  - cell: cell"), keyed like Sections.
+	Text map[string]string
+	// ReturnsLine is the line of "## -returns", 0 when the page has none.
+	ReturnsLine int
 }
 
 // Section is the text between one "## -name" line and the next.
@@ -119,9 +128,11 @@ func (p *Page) Section(name string) (Section, bool) {
 func (p *Page) Summary() string { return p.Front.Description }
 
 var (
-	paramRe  = regexp.MustCompile(`^### -param\s+(\S+)(?:\s+\[([^\]]*)\])?\s*$`)
-	fieldRe  = regexp.MustCompile(`^### -field\s+([^\s:]+)(?::(\S+))?\s*$`)
-	codeRe   = regexp.MustCompile(`^[A-Z][A-Z0-9_]*_[A-Z0-9_]+$`)
+	paramRe = regexp.MustCompile(`^### -param\s+(\S+)(?:\s+\[([^\]]*)\])?\s*$`)
+	fieldRe = regexp.MustCompile(`^### -field\s+([^\s:,]+(?:\s*,\s*[^\s:,]+)*)(?::(\S+))?\s*$`)
+	// codeRe matches a return-code name: ERROR_X, STATUS_X, E_X, S_OK,
+	// WSAEX (Winsock's names have no underscore), NO_ERROR.
+	codeRe   = regexp.MustCompile(`^(?:[A-Z][A-Z0-9_]*_[A-Z0-9_]+|WSA[A-Z0-9_]+)$`)
 	headerRe = regexp.MustCompile(`^## -(\S*)\s*$`)
 )
 
@@ -168,16 +179,18 @@ func Parse(file string, src []byte) (*Page, error) {
 	splitSections(p, lines, body, errs)
 	p.Kind = kindOf(p.Front.UID)
 	switch p.Kind {
-	case Function, Struct, Enum, Defs:
+	case Function, Struct, Enum, Defs, Callback:
 	default:
-		errs.Add(2, "UID %q: expected a prefix NF:, NS:, NE: or NA:", p.Front.UID)
+		errs.Add(2, "UID %q: expected a prefix NF:, NS:, NE:, NC: or NA:", p.Front.UID)
 	}
 	for _, want := range requiredSections[p.Kind] {
 		if _, ok := p.Section(want); !ok {
 			errs.Add(len(lines), "missing section \"## -%s\" (a %s page needs %s)", want, kindName[p.Kind], quoteAll(requiredSections[p.Kind]))
 		}
 	}
+	p.Text = map[string]string{}
 	for _, s := range p.Sections {
+		p.Text[s.Name] = RenderText(s.Body)
 		switch s.Name {
 		case "parameters":
 			p.Params = parseParams(s, errs)
@@ -185,6 +198,7 @@ func Parse(file string, src []byte) (*Page, error) {
 			p.Fields = append(p.Fields, parseFields(s, errs)...)
 		case "returns":
 			p.Returns = parseReturns(s, errs)
+			p.ReturnsLine = s.Line
 		case "syntax":
 			p.Syntax = append(p.Syntax, codeBlocks(s)...)
 			if len(p.Syntax) == 0 {
@@ -198,14 +212,17 @@ func Parse(file string, src []byte) (*Page, error) {
 	return p, nil
 }
 
+// requiredSections: a function without parameters has no "## -parameters"
+// upstream.
 var requiredSections = map[Kind][]string{
-	Function: {"description", "parameters", "returns"},
+	Function: {"description", "returns"},
+	Callback: {"description"},
 	Struct:   {"description", "struct-fields"},
 	Enum:     {"description", "enum-fields"},
 	Defs:     {"description"},
 }
 
-var kindName = map[Kind]string{Function: "function", Struct: "struct", Enum: "enum", Defs: "definitions"}
+var kindName = map[Kind]string{Function: "function", Struct: "struct", Enum: "enum", Defs: "definitions", Callback: "callback"}
 
 func quoteAll(names []string) string {
 	q := make([]string, len(names))
@@ -384,7 +401,7 @@ func parseParams(s Section, errs *diag.List) []Param {
 			continue
 		}
 		first[m[1]] = e.line
-		text := PlainText(e.text)
+		text := RenderText(e.text)
 		params = append(params, Param{
 			Name:       m[1],
 			Annotation: normalizeAnnotation(m[2]),
@@ -394,9 +411,6 @@ func parseParams(s Section, errs *diag.List) []Param {
 			Doc:        text,
 			Line:       e.line,
 		})
-	}
-	if len(params) == 0 && errs.Len() == 0 {
-		errs.Add(s.Line, "\"## -parameters\" documents no parameter; expected \"### -param Name [in]\" entries")
 	}
 	return params
 }
@@ -410,19 +424,23 @@ func parseFields(s Section, errs *diag.List) []Field {
 			errs.Add(e.line, "malformed field heading %q; expected \"### -field Name\" or \"### -field Name:Value\"", e.heading)
 			continue
 		}
-		if l, dup := first[m[1]]; dup {
-			errs.Add(e.line, "field %s documented twice; first at line %d", m[1], l)
-			continue
+		// "### -field Src, Dest" documents two members declared together.
+		for _, name := range strings.Split(m[1], ",") {
+			name = strings.TrimSpace(name)
+			if l, dup := first[name]; dup {
+				errs.Add(e.line, "field %s documented twice; first at line %d", name, l)
+				continue
+			}
+			first[name] = e.line
+			fields = append(fields, Field{
+				Section:  s.Name,
+				Name:     name,
+				Value:    m[2],
+				HasValue: m[2] != "",
+				Doc:      RenderText(e.text),
+				Line:     e.line,
+			})
 		}
-		first[m[1]] = e.line
-		fields = append(fields, Field{
-			Section:  s.Name,
-			Name:     m[1],
-			Value:    m[2],
-			HasValue: m[2] != "",
-			Doc:      PlainText(e.text),
-			Line:     e.line,
-		})
 	}
 	return fields
 }

@@ -100,11 +100,11 @@ func htmlRows(s Section, errs *diag.List) []ReturnRow {
 				if isHeaderRow(cells) {
 					break
 				}
-				if len(cells) != 2 {
-					errs.Add(line, "returns table row has %d cells; expected 2 (code, description)", len(cells))
+				if len(cells) < 2 {
+					errs.Add(line, "returns table row has %d cells; expected 2 (code, description) or 3 (code, value, description)", len(cells))
 					break
 				}
-				rows = append(rows, ReturnRow{Name: cells[0], Code: codeRe.MatchString(cells[0]), Text: cells[1], Line: line})
+				rows = append(rows, ReturnRow{Name: cells[0], Code: codeRe.MatchString(cells[0]), Text: cells[len(cells)-1], Line: line})
 			}
 		case html.TextToken:
 			t := string(z.Text())
@@ -123,7 +123,7 @@ func htmlRows(s Section, errs *diag.List) []ReturnRow {
 }
 
 func isHeaderRow(cells []string) bool {
-	return len(cells) > 0 && strings.EqualFold(cells[0], "Return code")
+	return len(cells) > 0 && (strings.EqualFold(cells[0], "Return code") || strings.EqualFold(cells[0], "Return value") || strings.EqualFold(cells[0], "Return code/value"))
 }
 
 // markdownRows reads "| **ERROR_X** | text |" rows, skipping the header and
@@ -146,11 +146,11 @@ func markdownRows(s Section, errs *diag.List) []ReturnRow {
 		if strings.EqualFold(name, "Return code") || strings.EqualFold(name, "Return value") {
 			continue
 		}
-		if len(cells) != 2 {
-			errs.Add(s.Line+1+i, "returns table row has %d cells; expected 2 (code, description)", len(cells))
+		if len(cells) < 2 {
+			errs.Add(s.Line+1+i, "returns table row has %d cells; expected 2 (code, description) or 3 (code, value, description)", len(cells))
 			continue
 		}
-		rows = append(rows, ReturnRow{Name: name, Code: codeRe.MatchString(name), Text: PlainText(cells[1]), Line: s.Line + 1 + i})
+		rows = append(rows, ReturnRow{Name: name, Code: codeRe.MatchString(name), Text: PlainText(cells[len(cells)-1]), Line: s.Line + 1 + i})
 	}
 	return rows
 }
@@ -186,3 +186,149 @@ func PlainText(s string) string {
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// RenderText renders a section's markdown and HTML prose for a doc
+// comment: tags and emphasis dropped, white space folded within a paragraph,
+// paragraphs (blank lines, <p>) separated by a blank line, and each row of
+// an HTML table as a list item "  - first cell: other cells", which gofmt
+// keeps as a Go doc list. Fenced code is dropped.
+func RenderText(s string) string {
+	const brk, item = "\x00", "\x01"
+	s = dropFences(s)
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	var (
+		inTable bool
+		cells   []string
+		cell    *strings.Builder
+		header  bool
+	)
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		name, _ := z.TagName()
+		a := atom.Lookup(name)
+		switch tt {
+		case html.TextToken:
+			t := string(z.Text())
+			switch {
+			case cell != nil:
+				cell.WriteString(t)
+			case !inTable:
+				b.WriteString(strings.ReplaceAll(t, "\n\n", brk))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			switch a {
+			case atom.Table:
+				inTable = true
+				b.WriteString(brk)
+			case atom.Tr:
+				cells, header = nil, false
+			case atom.Td, atom.Th:
+				cell = &strings.Builder{}
+				header = header || a == atom.Th
+			case atom.P, atom.Div:
+				if cell == nil && !inTable {
+					b.WriteString(brk)
+				}
+			}
+			if a == atom.Br || a == atom.Dt || a == atom.Dd || a == atom.Li || a == atom.P {
+				if cell != nil {
+					cell.WriteByte(' ')
+				} else if !inTable {
+					b.WriteByte(' ')
+				}
+			}
+		case html.EndTagToken:
+			switch a {
+			case atom.Table:
+				inTable = false
+				b.WriteString(brk)
+			case atom.Td, atom.Th:
+				if cell != nil {
+					cells = append(cells, collapse(strings.NewReplacer("**", "", "`", "").Replace(cell.String())))
+					cell = nil
+				}
+			case atom.Tr:
+				if !header && len(cells) > 0 {
+					text := cells[0]
+					if rest := strings.Join(nonEmpty(cells[1:]), " "); rest != "" {
+						text += ": " + rest
+					}
+					b.WriteString(brk + item + text + brk)
+				}
+				cells = nil
+			case atom.P, atom.Div:
+				if cell == nil && !inTable {
+					b.WriteString(brk)
+				}
+			}
+		}
+	}
+	var paras []string
+	for _, p := range strings.Split(b.String(), brk) {
+		isItem := strings.HasPrefix(p, item)
+		p = collapse(strings.NewReplacer("**", "", "`", "", item, "").Replace(p))
+		if p == "" {
+			continue
+		}
+		if isItem {
+			p = "  - " + p
+		}
+		paras = append(paras, p)
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// Flatten folds rendered text into one line for a place that cannot hold
+// paragraphs or lists (a list item, a string literal): paragraphs joined
+// by a space, list items by "; ".
+func Flatten(text string) string {
+	var b strings.Builder
+	prevItem := false
+	for i, p := range strings.Split(text, "\n\n") {
+		isItem := strings.HasPrefix(p, "  - ")
+		p = strings.TrimPrefix(p, "  - ")
+		if i > 0 {
+			if isItem && prevItem && !strings.HasSuffix(b.String(), ".") {
+				b.WriteString("; ")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString(p)
+		prevItem = isItem
+	}
+	return b.String()
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// dropFences removes fenced code blocks, which doc comments do not repeat.
+func dropFences(s string) string {
+	if !strings.Contains(s, "```") {
+		return s
+	}
+	var out []string
+	in := false
+	for _, l := range strings.Split(s, "\n") {
+		if isFence(l) {
+			in = !in
+			continue
+		}
+		if !in {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

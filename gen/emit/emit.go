@@ -27,6 +27,18 @@ type Options struct {
 	Command string
 	// Package is the generated package's name; "qwave" when empty.
 	Package string
+	// Title names the API in doc comments ("qWAVE" when empty), Header
+	// its C header ("qos2.h" when empty).
+	Title, Header string
+	// Runtime is the import path of the shared runtime (Errno, the
+	// loader, contracts). When set, gen emits zruntime.go, which declares
+	// the runtime's names as aliases and registers the package's codes, so
+	// the package needs no hand-written code; when empty the package
+	// declares them by hand.
+	Runtime string
+	// Stubs names the windows-only file of DLL bindings;
+	// "z<package>_windows.go" when empty.
+	Stubs string
 	// WinError, when not empty, is the complete Win32 code table
 	// (spec/winerror.txt), emitted as zwinerror.go.
 	WinError []winerror.Code
@@ -41,20 +53,40 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Package == "" {
 		opts.Package = "qwave"
 	}
-	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m)}
+	if opts.Title == "" {
+		opts.Title = "qWAVE"
+	}
+	if opts.Header == "" {
+		opts.Header = "qos2.h"
+	}
+	if opts.Stubs == "" {
+		opts.Stubs = "z" + opts.Package + "_windows.go"
+	}
+	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m, opts.Package)}
 	files := map[string]*jen.File{
-		"ztypes.go":          g.types(),
-		"zerrors.go":         g.errors(),
-		"zcontract.go":       g.contracts(),
-		"zapi.go":            g.api(),
-		"zqwave_windows.go":  g.stubs(),
-		"zerrors_windows.go": g.drift(),
-		"znames.go":          g.names(),
-		"zbuffers.go":        g.buffers(),
-		"zqwave_other.go":    g.others(),
+		"ztypes.go":                      g.types(),
+		"zerrors.go":                     g.errors(),
+		"zcontract.go":                   g.contracts(),
+		"zapi.go":                        g.api(),
+		opts.Stubs:                       g.stubs(),
+		"zerrors_windows.go":             g.drift(),
+		"z" + opts.Package + "_other.go": g.others(),
+		"znames.go":                      g.names(),
+	}
+	// The table's prose speaks of qwave's operations (buffers.yaml): a
+	// package on the shared runtime gets it once it has some, qwave and
+	// packages that declare the runtime by hand as qwave once did always.
+	if len(m.Buffers) > 0 || opts.Package == "qwave" || opts.Runtime == "" {
+		files["zbuffers.go"] = g.buffers()
+	}
+	if opts.Runtime != "" {
+		files["zruntime.go"] = g.runtime()
 	}
 	if len(opts.WinError) > 0 {
 		files["zwinerror.go"] = g.winerrorFile()
+	}
+	if g.err != nil {
+		return nil, g.err
 	}
 	out := map[string][]byte{}
 	for _, name := range sortedKeys(files) {
@@ -126,6 +158,31 @@ func (g *gen) file(buildTag string) *jen.File {
 // existing file without the generated-code header is never overwritten.
 func WriteDir(dir string, m *model.Model, opts Options) error {
 	files, err := Generate(m, opts)
+	return writeFiles(dir, files, err)
+}
+
+// GenerateWinError renders only zwinerror.go, the complete Win32 code
+// table, for the shared runtime's package.
+func GenerateWinError(codes []winerror.Code, opts Options) (map[string][]byte, error) {
+	g := &gen{m: &model.Model{}, opts: opts}
+	opts.WinError = codes
+	g.opts = opts
+	src, err := g.render("zwinerror.go", g.winerrorFile())
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"zwinerror.go": src}, nil
+}
+
+// WriteWinError writes GenerateWinError's file into dir, as WriteDir does.
+func WriteWinError(dir string, codes []winerror.Code, opts Options) error {
+	files, err := GenerateWinError(codes, opts)
+	return writeFiles(dir, files, err)
+}
+
+// writeFiles writes generated files (or returns the error that stopped
+// their generation, saving unformatted text where there is some).
+func writeFiles(dir string, files map[string][]byte, err error) error {
 	if err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
@@ -185,6 +242,10 @@ type gen struct {
 	m       *model.Model
 	opts    Options
 	goTypes map[string]jen.Code
+	// err is the first thing the model holds that Go cannot express.
+	err error
+	// depth bounds layoutOf's recursion.
+	depth int
 }
 
 // goName turns a documented parameter name into a Go identifier:
@@ -249,7 +310,11 @@ func wrap(text string, width int) []string {
 // renders a text starting with "//" as it is, where it would otherwise turn
 // a multi-line text into a /* */ block). A paragraph starting with "  - " is
 // a list item and keeps its indent on continuation lines.
-func comment(paragraphs ...string) string {
+func comment(texts ...string) string {
+	var paragraphs []string
+	for _, t := range texts {
+		paragraphs = append(paragraphs, strings.Split(t, "\n\n")...)
+	}
 	var lines []string
 	for i, p := range paragraphs {
 		if i > 0 && !(strings.HasPrefix(p, "  - ") && strings.HasPrefix(paragraphs[i-1], "  - ")) {

@@ -176,3 +176,80 @@ func TestUnformattableOutput(t *testing.T) {
 		t.Errorf("message %q does not say what failed and where the text is", fe.Error())
 	}
 }
+
+// TestUnknownTypeIsAnError: a model holding a type Go cannot express (which
+// the model should have refused) makes Generate fail with a message, never
+// panic.
+func TestUnknownTypeIsAnError(t *testing.T) {
+	for _, typ := range []string{"PMYSTERY", "MYSTERY * *", "struct nowhere"} {
+		m := fixture(t)
+		m.Functions[0].Params[0].Type = typ
+		files, err := Generate(m, Options{Command: "test", Package: "demo"})
+		if err == nil || files != nil || !strings.Contains(err.Error(), "no Go type for C type") {
+			t.Errorf("param type %q: files %d, error %v; want no files and an error naming the type", typ, len(files), err)
+		}
+	}
+}
+
+// TestConventionsInStubs: each convention's stub tests the return register
+// its own way and returns a handle where the function returns one.
+func TestConventionsInStubs(t *testing.T) {
+	for conv, want := range map[model.Convention][]string{
+		model.Status:        {"r1, _, _ := syscall.SyscallN(", "if uint32(r1) != 0 {", "return errnoErr(Errno(r1))"},
+		model.HResult:       {"if int32(r1) < 0 {"},
+		model.HandleNull:    {") (Handle, error) {", "if r1 == 0 {", "return Handle(r1), errnoErr(Errno(e1))", "return Handle(r1), nil"},
+		model.HandleInvalid: {"if r1 == ^uintptr(0) {"},
+		model.SocketError:   {") (int32, error) {", "if int32(r1) == -1 {"},
+		model.Void:          {"syscall.SyscallN(addr, uintptr(handle))\n\treturn nil"},
+	} {
+		m := fixture(t)
+		fn, _ := m.Func("DemoClose")
+		fn.Convention, fn.Return = conv, "HANDLE"
+		files, err := Generate(m, Options{Command: "test", Package: "demo"})
+		if err != nil {
+			t.Fatalf("%s: %v", conv, err)
+		}
+		src := string(files["zdemo_windows.go"])
+		for _, w := range want {
+			if !strings.Contains(src, w) {
+				t.Errorf("%s: stubs lack %q", conv, w)
+			}
+		}
+		if c := string(files["zcontract.go"]); !strings.Contains(c, "Success: "+successRule[conv]+",") {
+			t.Errorf("%s: contract lacks Success: %s", conv, successRule[conv])
+		}
+	}
+}
+
+// TestPadding: explicit padding must put a member where C does on 386 and
+// amd64 at once; where no one padding can (a pointer before an 8-byte
+// integer), generation fails and says why.
+func TestPadding(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		types []string
+		want  string // a line of the struct, or the error
+		fails bool
+	}{
+		{"uint32 then uint64", []string{"ULONG", "UINT64"}, "_ [4]byte // C alignment of F1", false},
+		{"uint64 then uint32", []string{"UINT64", "ULONG"}, "_ [4]byte // C tail padding", false},
+		{"pointer then uint64", []string{"PVOID", "UINT64"}, "no one Go padding puts it there on both", true},
+		{"pointer then uint32", []string{"PVOID", "ULONG"}, "F1 uint32", false},
+	} {
+		m := fixture(t)
+		s := &m.Structs[0]
+		s.Fields = nil
+		for i, typ := range tc.types {
+			s.Fields = append(s.Fields, model.Field{Name: fmt.Sprintf("F%d", i), Type: typ})
+		}
+		files, err := Generate(m, Options{Command: "test", Package: "demo"})
+		switch {
+		case tc.fails && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v; want one saying %q", tc.name, err, tc.want)
+		case !tc.fails && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case !tc.fails && !strings.Contains(strings.Join(strings.Fields(string(files["ztypes.go"])), " "), tc.want):
+			t.Errorf("%s: ztypes.go lacks %q:\n%s", tc.name, tc.want, files["ztypes.go"])
+		}
+	}
+}

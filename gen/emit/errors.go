@@ -1,7 +1,11 @@
 package emit
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
+
+	"github.com/winqos/winqos/gen/model"
 )
 
 func boxName(code string) string { return "err" + code }
@@ -12,7 +16,7 @@ func tableName(fn string) string { return "errors" + fn }
 // per-function tables of documented codes.
 func (g *gen) errors() *jen.File {
 	f := g.file("")
-	f.Comment("Win32 error codes that qWAVE functions document, with the values of winerror.h.")
+	f.Comment("Win32 error codes that " + g.opts.Title + " functions document, with the values of " + g.codeHeaders() + ".")
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, c := range g.m.ErrorCodes {
 			d.Comment(comment(c.Name + ": " + c.Doc))
@@ -69,6 +73,9 @@ func (g *gen) errors() *jen.File {
 				for _, e := range fn.Errors {
 					codes = append(codes, jen.Id(e.Name))
 				}
+				if len(codes) == 0 {
+					continue // documents none: falls through to false
+				}
 				sw.Case(jen.Lit(fn.Name)).Block(
 					jen.Switch(jen.Id("code")).Block(
 						jen.Case(codes...).Block(jen.Return(jen.True())),
@@ -88,12 +95,43 @@ func (g *gen) drift() *jen.File {
 	f := g.file("windows")
 	f.Comment(comment("A compile error here means an Errno value differs from x/sys/windows: the spec's winerror.md and winerror.h disagree. Fix the spec and regenerate."))
 	f.Func().Id("_").Params().BlockFunc(func(b *jen.Group) {
-		b.Var().Id("x").Index(jen.Lit(1)).Struct()
+		declared := false
 		for _, c := range g.m.ErrorCodes {
+			if !inXSys(c) {
+				continue
+			}
+			if !declared {
+				b.Var().Id("x").Index(jen.Lit(1)).Struct()
+				declared = true
+			}
 			b.Id("_").Op("=").Id("x").Index(
 				jen.Uint32().Parens(jen.Id(c.Name)).Op("-").Uint32().Parens(jen.Qual("golang.org/x/sys/windows", c.Name)),
 			)
 		}
 	})
 	return f
+}
+
+// inXSys reports whether x/sys/windows declares the code: it declares the
+// codes of winerror.h, and not those of tcerror.h or ntstatus.h (whose
+// STATUS_ codes it types as NTStatus).
+func inXSys(c model.Constant) bool {
+	return c.Header == "" || c.Header == "winerror.h"
+}
+
+// codeHeaders names the headers the codes' values come from.
+func (g *gen) codeHeaders() string {
+	seen := map[string]bool{}
+	for _, c := range g.m.ErrorCodes {
+		h := c.Header
+		if h == "" {
+			h = "winerror.h"
+		}
+		seen[h] = true
+	}
+	names := sortedKeys(seen)
+	if len(names) == 0 {
+		return "winerror.h"
+	}
+	return strings.Join(names, " and ")
 }

@@ -10,6 +10,11 @@ import (
 // facts emits what real Windows is observed to do (observed.yaml), sorted
 // by function and case, into the contract tables.
 func (g *gen) facts(f *jen.File) {
+	// Only qwave declares the Fact type (profile.go); another package
+	// gets the table once it has observed facts and a Fact to hold them.
+	if len(g.m.Observed) == 0 && g.opts.Package != "qwave" {
+		return
+	}
 	f.Line()
 	f.Comment(comment("facts holds what real Windows does where the pages are silent or say otherwise, sorted by function and case; see Facts."))
 	f.Var().Id("facts").Op("=").Index(jen.Op("...")).Id("Fact").ValuesFunc(func(v *jen.Group) {

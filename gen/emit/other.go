@@ -13,11 +13,11 @@ func (g *gen) others() *jen.File {
 	for _, fn := range g.m.Functions {
 		f.Line()
 		f.Comment(funcDoc(fn.Name+" calls "+fn.DLL+"!"+fn.Name+" on Windows; elsewhere it fails with an *UnavailableError, which matches ErrUnavailable.", fn))
-		f.Func().Id(fn.Name).Params(g.params(fn)...).Error().Block(
-			jen.Return(jen.Op("&").Id("UnavailableError").Values(jen.Dict{
+		f.Func().Id(fn.Name).Params(g.params(fn)...).Add(g.results(fn)).Block(
+			jen.Return(g.zeroResults(fn, jen.Op("&").Id("UnavailableError").Values(jen.Dict{
 				jen.Id("Proc"): jen.Lit(fn.Name),
 				jen.Id("Err"):  jen.Id("errNotWindows"),
-			})),
+			}))...),
 		)
 	}
 	return f

@@ -31,11 +31,20 @@ func orMissing(s string) string {
 // headerAliases are spellings that name the same C type. mingw-w64 declares
 // BOOL results as WINBOOL (minwindef.h: typedef int WINBOOL; BOOL is the same
 // int), so prototypes that differ only there agree.
-var headerAliases = map[string]string{"WINBOOL": "BOOL"}
+var headerAliases = map[string]string{"WINBOOL": "BOOL", "VOID": "void"}
 
 func canonical(typ string) string {
 	if a, ok := headerAliases[typ]; ok {
 		return a
+	}
+	if strings.Contains(typ, "WINBOOL") || strings.Contains(typ, "VOID") {
+		words := strings.Fields(typ)
+		for i, w := range words {
+			if a, ok := headerAliases[w]; ok {
+				words[i] = a
+			}
+		}
+		return strings.Join(words, " ")
 	}
 	return typ
 }

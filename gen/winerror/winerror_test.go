@@ -30,7 +30,7 @@ func TestTableMatchesMingwHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(fresh.Bytes(), committed) {
-		t.Errorf("spec/winerror.txt differs from %s: go run ./gen -extract-winerror %s > spec/winerror.txt && go generate ./qwave", mingwHeader, mingwHeader)
+		t.Errorf("spec/winerror.txt differs from %s: go run ./gen -extract-winerror %s > spec/winerror.txt && go generate ./qwave/internal/winapi", mingwHeader, mingwHeader)
 	}
 	table, err := ReadTable("spec/winerror.txt", committed)
 	if err != nil {

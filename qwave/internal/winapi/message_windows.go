@@ -1,4 +1,4 @@
-package qwave
+package winapi
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package qwave
+package winapi
 
 // Dir is a parameter's documented direction.
 type Dir uint8
@@ -10,6 +10,7 @@ const (
 	InOut
 )
 
+// String is the direction as the docs annotate it: "in", "out", "in, out".
 func (d Dir) String() string {
 	switch d {
 	case In:
@@ -33,19 +34,44 @@ type ParamContract struct {
 	Doc      string
 }
 
-// SuccessRule says how a function reports success.
+// SuccessRule says how a function reports success: its calling
+// convention's test of the return register.
 type SuccessRule uint8
 
-// SuccessNonzero: the function returns a BOOL; nonzero is success and FALSE
-// is failure. Only the low 32 bits of the return register are the BOOL.
-const SuccessNonzero SuccessRule = 1
+// The success rules of the conventions gen recognises.
+const (
+	// SuccessNonzero: a BOOL; nonzero is success and FALSE failure. Only
+	// the low 32 bits of the return register are the BOOL.
+	SuccessNonzero SuccessRule = iota + 1
+	// SuccessZero: a DWORD status; NO_ERROR (0) is success, anything
+	// else is the failure's code.
+	SuccessZero
+	// SuccessNonNegative: an HRESULT or NTSTATUS; negative is failure and
+	// the value is the code.
+	SuccessNonNegative
+	// SuccessNotNull: a handle; NULL is failure.
+	SuccessNotNull
+	// SuccessNotAllOnes: a handle or SOCKET; INVALID_HANDLE_VALUE or
+	// INVALID_SOCKET (all bits set) is failure.
+	SuccessNotAllOnes
+	// SuccessNotMinusOne: an int count; SOCKET_ERROR (-1) is failure.
+	SuccessNotMinusOne
+	// SuccessAlways: a void function; it cannot fail.
+	SuccessAlways
+)
 
 // LastErrorRule says what a function does to the thread's last error.
 type LastErrorRule uint8
 
-// LastErrorOnFailure: on failure the last error holds one of the documented
-// codes; on success it is left as it was.
-const LastErrorOnFailure LastErrorRule = 1
+// The last-error rules.
+const (
+	// LastErrorOnFailure: on failure the last error holds one of the
+	// documented codes; on success it is left as it was.
+	LastErrorOnFailure LastErrorRule = iota + 1
+	// LastErrorNotUsed: the function returns its code; the last error
+	// says nothing.
+	LastErrorNotUsed
+)
 
 // Contract is the documented calling contract of one function, in a form
 // conformance suites iterate.
@@ -79,32 +105,6 @@ type ErrorDoc struct {
 	Source string
 }
 
-// Contracts returns the contracts of every function, sorted by name. The
-// slice is shared: do not modify it.
-func Contracts() []Contract { return contracts[:] }
-
-// ContractOf returns the named function's contract.
-func ContractOf(fn string) (*Contract, bool) {
-	for i := range contracts {
-		if contracts[i].Func == fn {
-			return &contracts[i], true
-		}
-	}
-	return nil, false
-}
-
-// ErrorsOf returns the codes the named function documents, in doc order, or
-// nil for an unknown function.
-func ErrorsOf(fn string) []ErrorDoc {
-	if c, ok := ContractOf(fn); ok {
-		return c.Errors
-	}
-	return nil
-}
-
-// Documented reports whether fn documents code as a failure.
-func Documented(fn string, code Errno) bool { return documented(fn, code) }
-
 // LastErrorAccess is implemented by APIs whose calling thread has a Win32
 // last-error value that can be read and set, as conformance checks need.
 type LastErrorAccess interface {
@@ -114,12 +114,32 @@ type LastErrorAccess interface {
 
 // Outcome is what one call returned and the thread's last error after it.
 type Outcome struct {
-	Ret       uint32 // the BOOL result, low 32 bits of the return register
+	Ret       uint32 // the low 32 bits of the return register
 	LastError Errno
+	// R1 is the whole return register, for a returned handle or count.
+	R1 uintptr
+	// Rule is the function's success rule; zero means SuccessNonzero.
+	Rule SuccessRule
 }
 
 // OK reports whether the call succeeded.
-func (o Outcome) OK() bool { return o.Ret != 0 }
+func (o Outcome) OK() bool {
+	switch o.Rule {
+	case SuccessZero:
+		return o.Ret == 0
+	case SuccessNonNegative:
+		return int32(o.Ret) >= 0
+	case SuccessNotNull:
+		return o.R1 != 0
+	case SuccessNotAllOnes:
+		return o.R1 != ^uintptr(0)
+	case SuccessNotMinusOne:
+		return int32(o.Ret) != -1
+	case SuccessAlways:
+		return true
+	}
+	return o.Ret != 0
+}
 
 // Err is the error the API returns for the outcome: nil on success, else the
 // (pre-boxed, for documented codes) Errno, or ErrNoLastError.
@@ -127,5 +147,9 @@ func (o Outcome) Err() error {
 	if o.OK() {
 		return nil
 	}
-	return errnoErr(o.LastError)
+	switch o.Rule {
+	case SuccessZero, SuccessNonNegative:
+		return ErrnoErr(Errno(o.Ret))
+	}
+	return ErrnoErr(o.LastError)
 }

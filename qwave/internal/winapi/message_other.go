@@ -1,6 +1,6 @@
 //go:build !windows
 
-package qwave
+package winapi
 
 // systemMessage is "": only Windows has the system's message table.
 func systemMessage(Errno) string { return "" }
