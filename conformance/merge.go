@@ -408,6 +408,8 @@ table.matrix thead th.m span { writing-mode: vertical-rl; transform: rotate(180d
 .v-regression { outline: 2px solid #c00; outline-offset: -2px; }
 .v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
 td.none { background: #fff; color: #999; }
+td.nowrap { white-space: nowrap; }
+#machines-table td { max-width: 28em; }
 section.problems { background: #fff3a0; padding: .2em 1em; }
 .filters label { margin-right: 1em; }
 .dim { opacity: .15; }
@@ -431,7 +433,7 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 <thead><tr><th>Machine</th><th>Group</th><th>Platform</th><th>qwave.dll</th><th>Profile</th><th>Cases run</th><th>Commit</th><th>Date</th></tr></thead>
 <tbody>
 {{- range .Machines}}
-<tr data-machine="{{.Label}}"><td>{{.Label}}</td><td>{{.Group}}</td><td>{{.Machine.Platform}}</td><td>{{.Machine.QwaveDLL}} {{.Machine.QwaveVersion}}</td><td>{{.Machine.Profile}}</td><td>{{.Ran}}</td><td><code>{{.Machine.Commit}}</code></td><td>{{.Machine.Date}}</td></tr>
+<tr data-machine="{{.Label}}"><td>{{.Label}}</td><td class="nowrap">{{.Group}}</td><td>{{.Machine.Platform}}</td><td>{{.Machine.QwaveDLL}} {{.Machine.QwaveVersion}}</td><td>{{.Machine.Profile}}</td><td>{{.Ran}}</td><td><code>{{.Machine.Commit}}</code></td><td class="nowrap">{{.Machine.Date}}</td></tr>
 {{- end}}
 </tbody>
 </table>

@@ -458,6 +458,7 @@ type htmlSetup struct {
 
 type htmlPage struct {
 	Meta         Meta
+	MetaRows     []Property // the meta the machine table does not already show
 	Machine      []Property
 	Title        string
 	Baseline     string
@@ -569,8 +570,60 @@ func setupFunc(msg string) string {
 	return rest[:end]
 }
 
+// metaRows are the header's rows of the run's meta: target, platform and
+// commit unless the machine table shows the same fact (the target it names
+// in its own row, the platform its OS, version, Wine and architecture make,
+// the same commit), then the baseline and the number of cases. A target the
+// meta words otherwise than the machine ("reference model (qwavetest)" for
+// "model") replaces the machine's word in its row, so nothing is lost.
+func metaRows(meta Meta, m *Machine, machine []Property, total int) []Property {
+	unknown := func(v string) string {
+		if v == "" {
+			return "unknown"
+		}
+		return v
+	}
+	var rows []Property
+	if m == nil || m.Target == "" {
+		rows = append(rows, Property{"target", "Target", unknown(meta.Target)})
+	} else if meta.Target != "" {
+		for i := range machine {
+			if machine[i].Name == "target" {
+				machine[i].Value = meta.Target
+			}
+		}
+	}
+	if m == nil || m.Platform() != meta.Platform || meta.Platform == "" {
+		rows = append(rows, Property{"platform", "Platform", unknown(meta.Platform)})
+	}
+	if m == nil || m.Commit != meta.Commit || meta.Commit == "" {
+		rows = append(rows, Property{"commit", "Commit", unknown(meta.Commit)})
+	}
+	baseline := meta.baselineName()
+	if baseline == "" {
+		baseline = "none"
+	}
+	return append(rows, Property{"baseline", "Baseline", baseline}, Property{"cases", "Cases", fmt.Sprint(total)})
+}
+
+// breakable escapes s for HTML and lets it wrap after "/", "#", "," and
+// "(" (a <wbr> there), so long names and paths wrap at their punctuation
+// rather than widen the page or break mid-word.
+func breakable(s string) template.HTML {
+	var b strings.Builder
+	for _, part := range strings.SplitAfter(s, "") {
+		b.WriteString(template.HTMLEscapeString(part))
+		switch part {
+		case "/", "#", ",", "(":
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
 func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 	p := htmlPage{Meta: meta, Machine: r.Machine.Properties(), Title: meta.Title, Baseline: meta.baselineName(), Total: len(r.Results)}
+	p.MetaRows = metaRows(meta, r.Machine, p.Machine, p.Total)
 	if p.Title == "" {
 		p.Title = "Conformance report"
 	}
@@ -800,7 +853,11 @@ const filterScript = `(function () {
   sels.forEach(function (s) { s.addEventListener("change", apply); });
 })();`
 
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{"script": func() template.JS { return template.JS(filterScript) }}).Parse(`<!DOCTYPE html>
+var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+	"script":       func() template.JS { return template.JS(filterScript) },
+	"breakable":    breakable,
+	"verdictClass": verdictClass,
+}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -839,9 +896,20 @@ table.matrix td { font-size: 11px; white-space: nowrap; }
 table.matrix td small { display: block; }
 table.matrix td a { color: inherit; text-decoration: none; }
 table.matrix td.none { background: #fff; }
-table.details { font-size: 12px; }
+table.details { font-size: 12px; width: 100%; max-width: 110em; }
+table.details col.c-case { width: 21%; }
+table.details col.c-call { width: 26%; }
+table.details col.c-why { width: 28%; }
+table.details col.c-source { width: 25%; }
 table.details th { background: #eee; text-align: left; position: sticky; top: 0; }
-table.details td { max-width: 30em; }
+table.details td.case .name { display: block; font-weight: 600; }
+.badges { display: flex; flex-wrap: wrap; gap: .25em; margin-top: .2em; }
+.badge { font-size: 11px; padding: 0 .4em; border-radius: 3px; border: 1px solid #ccc; white-space: nowrap; }
+.badge.verdict, .badge.expectation { background: #fff; }
+.label { color: #666; font-size: 11px; }
+table.details td > div + div, table.details code + div { margin-top: .15em; }
+table.details code { display: block; }
+table.details pre.stderr { width: 0; min-width: 100%; box-sizing: border-box; }
 table.details tr:target { outline: 3px solid #2a6ed8; }
 section.diffs li, section.setups li { margin: .2em 0; }
 footer { margin-top: 2em; color: #777; font-size: 12px; }
@@ -850,12 +918,10 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 <body>
 <header>
 <h1>{{.Title}}</h1>
-<table class="meta">
-<tr><th>Target</th><td>{{with .Meta.Target}}{{.}}{{else}}unknown{{end}}</td></tr>
-<tr><th>Platform</th><td>{{with .Meta.Platform}}{{.}}{{else}}unknown{{end}}</td></tr>
-<tr><th>Commit</th><td>{{with .Meta.Commit}}<code>{{.}}</code>{{else}}unknown{{end}}</td></tr>
-<tr><th>Baseline</th><td>{{with .Baseline}}{{.}}{{else}}none{{end}}</td></tr>
-<tr><th>Cases</th><td>{{.Total}}</td></tr>
+<table class="meta" id="meta">
+{{- range .MetaRows}}
+<tr data-meta="{{.Name}}"><th>{{.Label}}</th><td>{{.Value}}</td></tr>
+{{- end}}
 </table>
 {{- if .Machine}}
 <table class="meta" id="machine">
@@ -933,12 +999,18 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 {{- end}}
 <h2 id="details">Details</h2>
 <table class="details" id="details-table">
+<colgroup><col class="c-case"><col class="c-call"><col class="c-why"><col class="c-source"></colgroup>
 <thead>
-<tr><th>Case</th><th>Status</th><th>Verdict</th><th>Expectation</th><th>Why</th><th>Call</th><th>Observed</th><th>Allowed</th><th>Message</th><th>Rule</th><th>Source</th></tr>
+<tr><th scope="col">Case</th><th scope="col">Call → observed / allowed</th><th scope="col">Why / message</th><th scope="col">Rule / source</th></tr>
 </thead>
 <tbody>
 {{- range .Details}}
-<tr id="{{.Anchor}}" data-case="{{.Case}}" data-status="{{.Status}}" data-verdict="{{.Verdict}}" data-func="{{.Func}}"><td>{{.Case}}</td><td class="{{.Class}}">{{.Status}}</td><td>{{.Verdict}}</td><td>{{.Expectation}}</td><td class="why">{{.Why}}</td><td>{{with .Call}}<code>{{.}}</code>{{end}}</td><td>{{.Observed}}</td><td>{{.Allowed}}</td><td>{{if .Setup}}skipped by <a href="#{{.Setup}}">setup failure {{.SetupNo}}</a>{{else}}{{.Msg}}{{end}}{{with .Exit}}<div>exit code {{.}}</div>{{end}}{{with .Stderr}}<pre class="stderr">{{.}}</pre>{{end}}</td><td>{{.Rule}}</td><td>{{range .Links}}<a class="source" href="{{.URL}}">{{.Text}}</a><br>{{else}}<code>{{.Source}}</code>{{end}}</td></tr>
+<tr id="{{.Anchor}}" data-case="{{.Case}}" data-status="{{.Status}}" data-verdict="{{.Verdict}}" data-func="{{.Func}}">
+<td class="case"><span class="name">{{breakable .Case}}</span><span class="badges">{{if eq (print .Status) .Verdict}}<span class="badge status {{.Class}}" title="status and verdict">{{.Status}}</span>{{else}}<span class="badge status {{.Class}}" title="status">{{.Status}}</span>{{with .Verdict}} <span class="badge verdict {{verdictClass .}}" title="verdict">{{.}}</span>{{end}}{{end}}{{with .Expectation}} <span class="badge expectation" title="expectation">expected {{.}}</span>{{end}}</span></td>
+<td class="call">{{with .Call}}<code>{{breakable .}}</code>{{end}}{{with .Observed}}<div><span class="label">observed</span> {{.}}</div>{{end}}{{with .Allowed}}<div><span class="label">allowed</span> {{.}}</div>{{end}}</td>
+<td class="msg">{{with .Why}}<div class="why"><span class="label">why</span> {{.}}</div>{{end}}{{if .Setup}}<div>skipped by <a href="#{{.Setup}}">setup failure {{.SetupNo}}</a></div>{{else}}{{with .Msg}}<div class="message">{{.}}</div>{{end}}{{end}}{{with .Exit}}<div>exit code {{.}}</div>{{end}}{{with .Stderr}}<pre class="stderr">{{.}}</pre>{{end}}</td>
+<td class="src">{{with .Rule}}<div class="rule">{{.}}</div>{{end}}{{range .Links}}<a class="source" href="{{.URL}}">{{breakable .Text}}</a><br>{{else}}{{with .Source}}<code>{{breakable .}}</code>{{end}}{{end}}</td>
+</tr>
 {{- end}}
 </tbody>
 </table>
