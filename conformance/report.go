@@ -897,10 +897,10 @@ table.matrix td small { display: block; }
 table.matrix td a { color: inherit; text-decoration: none; }
 table.matrix td.none { background: #fff; }
 table.details { font-size: 12px; width: 100%; max-width: 110em; }
-table.details col.c-case { width: 21%; }
-table.details col.c-call { width: 26%; }
-table.details col.c-why { width: 28%; }
-table.details col.c-source { width: 25%; }
+table.details col.c-case { width: 24%; }
+table.details col.c-call { width: 25%; }
+table.details col.c-why { width: 27%; }
+table.details col.c-source { width: 24%; }
 table.details th { background: #eee; text-align: left; position: sticky; top: 0; }
 table.details td.case .name { display: block; font-weight: 600; }
 .badges { display: flex; flex-wrap: wrap; gap: .25em; margin-top: .2em; }
