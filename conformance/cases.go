@@ -197,6 +197,9 @@ func callString(fn string, c *qwave.Contract, a args) string {
 	vals := make([]any, len(c.Params))
 	for i, p := range c.Params {
 		vals[i] = a[p.Name]
+		if f, ok := vals[i].(uint32); ok && p.Name == "Flags" {
+			vals[i] = judge.Flags(f)
+		}
 	}
 	return judge.Call(fn, vals...)
 }
@@ -313,13 +316,14 @@ func mutations(c qwave.Contract) []mutation {
 		name := p.Name
 		switch {
 		case judge.IdentifierOf(p) == judge.HandleID:
-			want := judge.Handle(fn, "").Codes
+			garbage, null, closed := judge.GarbageHandle(fn), judge.NullHandle(fn), judge.ClosedHandle(fn)
+			want := closed.Codes
 			ms = append(ms,
-				mutation{suffix: "QOSHandle-garbage", rule: "a handle QOSCreateHandle did not return is invalid", tolerant: true,
-					apply: set(name, qwave.Handle(0xdeadbeef)), want: want},
-				mutation{suffix: "QOSHandle-null", rule: "a NULL QOS handle is invalid", tolerant: true,
-					apply: set(name, qwave.Handle(0)), want: want},
-				mutation{suffix: "QOSHandle-closed", rule: "a handle is invalid once QOSCloseHandle closed it", apply: func(e *env, a args) bool {
+				mutation{suffix: "QOSHandle-garbage", rule: garbage.Text, tolerant: true,
+					apply: set(name, qwave.Handle(0xdeadbeef)), want: garbage.Codes},
+				mutation{suffix: "QOSHandle-null", rule: null.Text, tolerant: true,
+					apply: set(name, qwave.Handle(0)), want: null.Codes},
+				mutation{suffix: "QOSHandle-closed", rule: closed.Text, apply: func(e *env, a args) bool {
 					return e.setup("QOSCloseHandle", e.api.QOSCloseHandle(a[name].(qwave.Handle)))
 				}, want: want},
 			)
@@ -331,15 +335,18 @@ func mutations(c qwave.Contract) []mutation {
 				if bit > 0 {
 					suffix = fmt.Sprintf("%s-bit-%d", name, bit)
 				}
-				ms = append(ms, mutation{suffix: suffix, rule: name + " is reserved and must be 0", apply: set(name, uint32(1)<<bit), want: judge.Param(fn, name, "").Codes})
+				r := judge.Reserved(fn, name)
+				ms = append(ms, mutation{suffix: suffix, rule: r.Text, apply: set(name, uint32(1)<<bit), want: r.Codes})
 			}
 		case p.Pointer && !p.Optional:
-			ms = append(ms, mutation{suffix: name + "-null", rule: name + " is not optional", apply: func(e *env, a args) bool {
+			r := judge.NotOptional(fn, name)
+			ms = append(ms, mutation{suffix: name + "-null", rule: r.Text, apply: func(e *env, a args) bool {
 				a[name] = reflect.Zero(reflect.TypeOf(a[name])).Interface()
 				return true
-			}, want: judge.Param(fn, name, "").Codes})
+			}, want: r.Codes})
 		case strings.HasPrefix(p.CType, "QOS_") && !p.Pointer && p.CType != "QOS_FLOWID":
-			rule, want := name+" must be a "+p.CType+" value", judge.Param(fn, name, "").Codes
+			r := judge.EnumMember(fn, name, p.CType)
+			rule, want := r.Text, r.Codes
 			first, last, _ := judge.EnumRange(p.CType)
 			// Far off, and just outside either end of the enumeration.
 			for _, v := range []struct {
@@ -357,7 +364,8 @@ func mutations(c qwave.Contract) []mutation {
 				suffix string
 				s      qwave.Socket
 			}{{"zero", 0}, {"invalid", ^qwave.Socket(0)}} {
-				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: name + " must be a socket", apply: set(name, v.s), want: judge.Param(fn, name, "").Codes})
+				r := judge.NotASocket(fn, name)
+				ms = append(ms, mutation{suffix: name + "-" + v.suffix, rule: r.Text, apply: set(name, v.s), want: r.Codes})
 			}
 		case judge.IdentifierOf(p) == judge.FlowID && !p.Pointer:
 			// Identifiers never issued: 0, and the id after this one.
@@ -365,10 +373,11 @@ func mutations(c qwave.Contract) []mutation {
 				suffix string
 				id     func(qwave.QOS_FLOWID) qwave.QOS_FLOWID
 			}{{"zero", func(qwave.QOS_FLOWID) qwave.QOS_FLOWID { return 0 }}, {"never-issued", func(id qwave.QOS_FLOWID) qwave.QOS_FLOWID { return id + 1 }}} {
-				ms = append(ms, mutation{suffix: "FlowId-" + v.suffix, rule: "a flow id the handle was never given is not found", apply: func(e *env, a args) bool {
+				r := judge.ZeroFlow(fn)
+				ms = append(ms, mutation{suffix: "FlowId-" + v.suffix, rule: r.Text, apply: func(e *env, a args) bool {
 					a[name] = v.id(a[name].(qwave.QOS_FLOWID))
 					return true
-				}, want: judge.Param(fn, name, "").Codes})
+				}, want: r.Codes})
 			}
 		}
 	}
@@ -398,7 +407,7 @@ func scenarios() []testCase {
 	for _, v := range []qwave.QOS_VERSION{{MajorVersion: 0, MinorVersion: 0}, {MajorVersion: 2, MinorVersion: 0}, {MajorVersion: 1, MinorVersion: 1}, {MajorVersion: 1, MinorVersion: 0xffff}, {MajorVersion: 1, MinorVersion: 5}} {
 		out = append(out, testCase{
 			name: fmt.Sprintf("QOSCreateHandle/version-%d.%d", v.MajorVersion, v.MinorVersion), fn: "QOSCreateHandle", source: create,
-			rule: "MajorVersion must be 1 and MinorVersion 0",
+			rule: judge.Version("QOSCreateHandle").Text,
 			run: func(e *env) {
 				var h qwave.Handle
 				o := e.do(fmt.Sprintf("QOSCreateHandle(&{%d, %d}, &h)", v.MajorVersion, v.MinorVersion), func() error {
@@ -407,7 +416,7 @@ func scenarios() []testCase {
 				if h != 0 {
 					e.closers = append(e.closers, func() { e.api.QOSCloseHandle(h) })
 				}
-				e.wantFailure(o, qwave.ERROR_INVALID_PARAMETER)
+				e.wantFailure(o, judge.Version("QOSCreateHandle").Codes...)
 			},
 		})
 	}
@@ -474,7 +483,7 @@ func scenarios() []testCase {
 		},
 		testCase{
 			name: "QOSEnumerateFlows/short-buffer", fn: "QOSEnumerateFlows", source: enum,
-			rule: "a buffer too small fails with ERROR_INSUFFICIENT_BUFFER and Size set to the size needed",
+			rule: judge.BufferTooSmall("QOSEnumerateFlows").Text,
 			run: func(e *env) {
 				h, _ := e.handle()
 				e.flow(h, 0)
@@ -486,14 +495,14 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSEnumerateFlows(%#x, &4, &buf[1])", uint64(h)), func() error {
 					return e.api.QOSEnumerateFlows(h, &size, unsafe.Pointer(&one))
 				})
-				if _, ok := e.wantFailure(o, qwave.ERROR_INSUFFICIENT_BUFFER); ok && size != 8 {
+				if _, ok := e.wantFailure(o, judge.BufferTooSmall("QOSEnumerateFlows").Codes...); ok && size != 8 {
 					e.fail("with two flows, Size is %d after ERROR_INSUFFICIENT_BUFFER; want 8", size)
 				}
 			},
 		},
 		testCase{
 			name: "QOSAddSocketToFlow/unreachable-destination", fn: "QOSAddSocketToFlow", source: add + "#-returns",
-			rule: "a destination that cannot be reached fails with ERROR_HOST_UNREACHABLE",
+			rule: judge.Unreachable("QOSAddSocketToFlow").Text,
 			run: func(e *env) {
 				h, _ := e.handle()
 				s, ok := e.socket()
@@ -505,12 +514,12 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &%v, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
-				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
+				e.wantFailure(o, judge.Unreachable("QOSAddSocketToFlow").Codes...)
 			},
 		},
 		testCase{
 			name: "QOSStartTrackingClient/unreachable-client", fn: "QOSStartTrackingClient", source: spec("qosstarttrackingclient", "returns"),
-			rule: "a client that cannot be reached fails with ERROR_HOST_UNREACHABLE",
+			rule: judge.Unreachable("QOSStartTrackingClient").Text,
 			run: func(e *env) {
 				h, ok := e.handle()
 				if !ok {
@@ -519,7 +528,7 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &%v, 0)", uint64(h), e.opts.unreachable), func() error {
 					return e.api.QOSStartTrackingClient(h, judge.Sockaddr(e.opts.unreachable), 0)
 				})
-				e.wantFailure(o, qwave.ERROR_HOST_UNREACHABLE)
+				e.wantFailure(o, judge.Unreachable("QOSStartTrackingClient").Codes...)
 			},
 		},
 		testCase{
@@ -576,7 +585,7 @@ func scenarios() []testCase {
 		},
 		testCase{
 			name: "QOSQueryFlow/short-buffer", fn: "QOSQueryFlow", source: spec("qosqueryflow", "parameters"),
-			rule: "a buffer too small fails with ERROR_INSUFFICIENT_BUFFER and Size set to the size needed",
+			rule: judge.BufferTooSmall("QOSQueryFlow").Text,
 			run: func(e *env) {
 				h, _ := e.handle()
 				_, id, ok := e.flow(h, 0)
@@ -588,14 +597,14 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSQueryFlow(%#x, %d, QOSQueryPacketPriority, &1, &buf, 0, NULL)", uint64(h), id), func() error {
 					return e.api.QOSQueryFlow(h, id, qwave.QOSQueryPacketPriority, &size, unsafe.Pointer(&prio), 0, nil)
 				})
-				if _, ok := e.wantFailure(o, qwave.ERROR_INSUFFICIENT_BUFFER); ok && size != uint32(unsafe.Sizeof(prio)) {
+				if _, ok := e.wantFailure(o, judge.BufferTooSmall("QOSQueryFlow").Codes...); ok && size != uint32(unsafe.Sizeof(prio)) {
 					e.fail("Size is %d after ERROR_INSUFFICIENT_BUFFER; want %d, the size of QOS_PACKET_PRIORITY", size, unsafe.Sizeof(prio))
 				}
 			},
 		},
 		testCase{
 			name: "QOSQueryFlow/fundamentals-of-non-adaptive-flow", fn: "QOSQueryFlow", source: add + "#-parameters",
-			rule: "QOS_NON_ADAPTIVE_FLOW flows gather no path data: QOSQueryFlowFundamentals is unavailable (ERROR_NOT_SUPPORTED)",
+			rule: judge.NonAdaptive("QOSQueryFlow").Text,
 			run: func(e *env) {
 				h, _ := e.handle()
 				_, id, ok := e.flow(h, qwave.QOS_NON_ADAPTIVE_FLOW)
@@ -607,12 +616,12 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSQueryFlow(%#x, %d, QOSQueryFlowFundamentals, &%d, &buf, 0, NULL)", uint64(h), id, size), func() error {
 					return e.api.QOSQueryFlow(h, id, qwave.QOSQueryFlowFundamentals, &size, unsafe.Pointer(&f), 0, nil)
 				})
-				e.wantFailure(o, qwave.ERROR_NOT_SUPPORTED)
+				e.wantFailure(o, judge.NonAdaptive("QOSQueryFlow").Codes...)
 			},
 		},
 		testCase{
 			name: "QOSNotifyFlow/second-request-of-a-kind", fn: "QOSNotifyFlow", source: spec("qosnotifyflow", "returns"),
-			rule: "a second pending notification request of the same type on a flow fails with ERROR_ALREADY_EXISTS",
+			rule: judge.AlreadyPending("QOSNotifyFlow").Text,
 			run: func(e *env) {
 				h, _ := e.handle()
 				_, id, ok := e.flow(h, 0)
@@ -629,7 +638,7 @@ func scenarios() []testCase {
 				o := e.do(fmt.Sprintf("QOSNotifyFlow(%#x, %d, QOSNotifyCongested, NULL, NULL, 0, &second)", uint64(h), id), func() error {
 					return e.api.QOSNotifyFlow(h, id, qwave.QOSNotifyCongested, nil, nil, 0, second)
 				})
-				e.wantFailure(o, qwave.ERROR_ALREADY_EXISTS)
+				e.wantFailure(o, judge.AlreadyPending("QOSNotifyFlow").Codes...)
 			},
 		},
 		testCase{
@@ -659,7 +668,7 @@ func scenarios() []testCase {
 	for _, fn := range []string{"QOSSetFlow", "QOSQueryFlow", "QOSNotifyFlow", "QOSRemoveSocketFromFlow"} {
 		out = append(out, testCase{
 			name: fn + "/unknown-flow", fn: fn, source: "spec/qos2/nf-qos2-" + strings.ToLower(fn) + ".md#-returns",
-			rule: "a flow id the handle does not have fails with ERROR_NOT_FOUND",
+			rule: judge.UnknownFlow(fn).Text,
 			run: func(e *env) {
 				spec := callOf(fn)
 				a, ok := spec.prepare(e)
@@ -667,7 +676,7 @@ func scenarios() []testCase {
 					return
 				}
 				a["FlowId"] = a["FlowId"].(qwave.QOS_FLOWID) + 1000
-				e.wantFailure(e.invoke(fn, a), qwave.ERROR_NOT_FOUND)
+				e.wantFailure(e.invoke(fn, a), judge.UnknownFlow(fn).Codes...)
 			},
 		})
 	}

@@ -127,10 +127,11 @@ type state struct {
 	opts         *ContractOptions
 	hosts        map[netip.Addr]qwavetest.Host
 	live, closed qwave.Handle
-	flow, shared qwave.QOS_FLOWID // adaptive and non-adaptive flows of live (0 if setup failed)
-	socket       qwave.Socket     // in flow
-	socket2      qwave.Socket     // in shared
-	tracked      netip.Addr       // a client live tracks (zero if none)
+	flow, shared qwave.QOS_FLOWID // adaptive and non-adaptive flows of live (0 if setup failed or, for shared, not yet made)
+	sharedTried  bool
+	socket       qwave.Socket // in flow
+	socket2      qwave.Socket // in shared
+	tracked      netip.Addr   // a client live tracks (zero if none)
 	pending      *qwave.Overlapped
 	pendingOp    qwave.QOS_NOTIFY_FLOW // what pending waits for
 	arena        [256]byte
@@ -296,11 +297,20 @@ func setup(api qwave.API, opts *ContractOptions) *state {
 	if api.QOSAddSocketToFlow(st.live, st.socket, saDest, qwave.QOSTrafficTypeBestEffort, 0, &id) == nil {
 		st.flow = id
 	}
-	id = 0
-	if st.socket2 != 0 && api.QOSAddSocketToFlow(st.live, st.socket2, saShared, qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
-		st.shared = id
-	}
 	return st
+}
+
+// sharedFlow returns the non-adaptive flow, creating it the first time a
+// call needs it: most calls do not, and setup is most of an exec's cost.
+func (st *state) sharedFlow() qwave.QOS_FLOWID {
+	if st.live != 0 && st.socket2 != 0 && !st.sharedTried {
+		st.sharedTried = true
+		var id qwave.QOS_FLOWID
+		if st.api.QOSAddSocketToFlow(st.live, st.socket2, saShared, qwave.QOSTrafficTypeVoice, qwave.QOS_NON_ADAPTIVE_FLOW, &id) == nil {
+			st.shared = id
+		}
+	}
+	return st.shared
 }
 
 // track makes the live handle track the on-link client, when the decoder
@@ -368,7 +378,7 @@ func (st *state) flowID(r *reader) qwave.QOS_FLOWID {
 	case 0, 1, 2, 3:
 		return st.flow
 	case 4, 5:
-		return st.shared
+		return st.sharedFlow()
 	case 6:
 		return 0
 	case 7:
@@ -518,6 +528,23 @@ func (o *oracle) param(bad bool, param, text string) {
 	}
 }
 
+// rule adds r when bad holds.
+func (o *oracle) rule(bad bool, r judge.Rule) {
+	if bad {
+		o.x.Add(r)
+	}
+}
+
+// flow adds the rule for a flow id that is not one of h's flows.
+func (o *oracle) flow(bad bool, id qwave.QOS_FLOWID) {
+	switch {
+	case bad && id == 0:
+		o.x.Add(judge.ZeroFlow(o.fn))
+	case bad:
+		o.x.Add(judge.UnknownFlow(o.fn))
+	}
+}
+
 // code adds a rule with one documented code when bad holds.
 func (o *oracle) code(bad bool, code qwave.Errno, text string) {
 	if bad {
@@ -527,13 +554,14 @@ func (o *oracle) code(bad bool, code qwave.Errno, text string) {
 
 // network adds a rule whose outcome depends on the network: when the
 // network is unknown the call may also succeed.
-func (o *oracle) network(bad bool, code qwave.Errno, text string) {
+func (o *oracle) network(bad bool, r judge.Rule) {
 	switch {
 	case o.st.opts.UnknownNetwork:
 		o.x.Success = true
-		o.x.Add(judge.Code(o.fn, code, text+" (if the network says so)"))
+		r.Text += " (if the network says so)"
+		o.x.Add(r)
 	case bad:
-		o.x.Add(judge.Code(o.fn, code, text))
+		o.x.Add(r)
 	}
 }
 
@@ -544,11 +572,11 @@ func (o *oracle) handle(h qwave.Handle) bool {
 	case h != 0 && h == o.st.live:
 		return true
 	case h == 0:
-		o.x.Add(judge.Handle(o.fn, "a NULL QOS handle is invalid"))
+		o.x.Add(judge.NullHandle(o.fn))
 	case h == o.st.closed:
-		o.x.Add(judge.Handle(o.fn, "a handle is invalid once QOSCloseHandle closed it"))
+		o.x.Add(judge.ClosedHandle(o.fn))
 	default:
-		o.x.Add(judge.Handle(o.fn, "a handle QOSCreateHandle did not return is invalid"))
+		o.x.Add(judge.GarbageHandle(o.fn))
 	}
 	return false
 }
@@ -624,9 +652,9 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 			h = new(qwave.Handle)
 			c.outs = append(c.outs, out{"QOSHandle", func() uint64 { return uint64(*h) }})
 		}
-		o.param(v == nil, "Version", "Version is not optional")
-		o.param(v != nil && *v != qwave.QOS_VERSION{MajorVersion: 1}, "Version", "MajorVersion must be 1 and MinorVersion 0")
-		o.param(h == nil, "QOSHandle", "QOSHandle is not optional")
+		o.rule(v == nil, judge.NotOptional(o.fn, "Version"))
+		o.rule(v != nil && *v != qwave.QOS_VERSION{MajorVersion: 1}, judge.Version(o.fn))
+		o.rule(h == nil, judge.NotOptional(o.fn, "QOSHandle"))
 		c.args = []any{v, h}
 		c.do = func() error { return st.api.QOSCreateHandle(v, h) }
 	case qwave.FuncQOSCloseHandle:
@@ -650,11 +678,11 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 			c.outs = append(c.outs, out{"FlowId", func() uint64 { return uint64(*id) }})
 		}
 		if o.handle(h) {
-			o.param(s == 0 || s == ^qwave.Socket(0), "Socket", "Socket must be a socket")
+			o.rule(s == 0 || s == ^qwave.Socket(0), judge.NotASocket(o.fn, "Socket"))
 			o.param(s != 0 && (s == st.socket && st.flow != 0 || s == st.socket2 && st.shared != 0), "Socket", "a socket already in a flow cannot be added to another")
-			o.param(id == nil, "FlowId", "FlowId is not optional")
+			o.rule(id == nil, judge.NotOptional(o.fn, "FlowId"))
 			o.param(fl&^qwave.QOS_NON_ADAPTIVE_FLOW != 0, "Flags", "QOS_NON_ADAPTIVE_FLOW is the only flag")
-			o.param(!judge.InEnum("QOS_TRAFFIC_TYPE", int32(tt)), "TrafficType", "TrafficType must be a QOS_TRAFFIC_TYPE value")
+			o.rule(!judge.InEnum("QOS_TRAFFIC_TYPE", int32(tt)), judge.EnumMember(o.fn, "TrafficType", "QOS_TRAFFIC_TYPE"))
 			d, ok := dest(a)
 			o.param(a == nil, "DestAddr", "DestAddr is required for an unconnected socket")
 			o.param(a != nil && !ok, "DestAddr", "DestAddr must be a plain IPv4 or IPv6 address")
@@ -666,21 +694,21 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 			}
 			if ok {
 				_, reachable := o.host(d.Addr())
-				o.network(!reachable, qwave.ERROR_HOST_UNREACHABLE, "a destination that cannot be reached fails")
+				o.network(!reachable, judge.Unreachable(o.fn))
 			}
 		}
-		c.args = []any{h, s, a, tt, fl, id}
+		c.args = []any{h, s, a, tt, judge.Flags(fl), id}
 		c.do = func() error { return st.api.QOSAddSocketToFlow(h, s, a, tt, fl, id) }
 	case qwave.FuncQOSRemoveSocketFromFlow:
 		h, s, id, fl := st.handle(r), st.socketArg(r), st.flowID(r), flags(r)
 		if o.handle(h) {
 			of, shared := st.flowOf(h, id)
-			o.param(!of, "FlowId", "a flow that is not one of this handle's is not found")
-			o.param(fl != 0, "Flags", "Flags is reserved and must be 0")
+			o.flow(!of, id)
+			o.rule(fl != 0, judge.Reserved(o.fn, "Flags"))
 			in := shared && s == st.socket2 || of && !shared && s == st.socket
 			o.code(of && s != 0 && !in, qwave.ERROR_NOT_FOUND, "a socket that is not in the flow is not found")
 		}
-		c.args = []any{h, s, id, fl}
+		c.args = []any{h, s, id, judge.Flags(fl)}
 		c.do = func() error { return st.api.QOSRemoveSocketFromFlow(h, s, id, fl) }
 	case qwave.FuncQOSSetFlow:
 		st.decodeSet(r, o, &c)
@@ -706,14 +734,15 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 		c.do = func() error { return st.api.QOSCancel(h, ov) }
 	case qwave.FuncQOSEnumerateFlows:
 		h := st.handle(r)
+		st.sharedFlow() // two flows to list
 		need := 4 * st.flowCount()
 		size, buf := sizePtr(r, need), st.buffer(r)
 		c.size, c.limit = size, limitOf(size)
 		if o.handle(h) {
 			c.needed = need
-			o.code(size == nil, qwave.ERROR_INVALID_PARAMETER, "Size is not optional")
+			o.rule(size == nil, judge.NotOptional(o.fn, "Size"))
 			o.code(size != nil && *size != 0 && buf == nil, qwave.ERROR_INVALID_PARAMETER, "a Buffer is needed unless Size is 0")
-			o.code(size != nil && *size < need, qwave.ERROR_INSUFFICIENT_BUFFER, "a buffer too small fails and Size receives the size needed")
+			o.rule(size != nil && *size < need, judge.BufferTooSmall(o.fn))
 		}
 		c.args = []any{h, size, buf}
 		c.do = func() error { return st.api.QOSEnumerateFlows(h, size, buf) }
@@ -726,17 +755,17 @@ func (st *state) decode(r *reader, fn qwave.FuncID) call {
 		if o.handle(h) {
 			d, ok := dest(a)
 			o.param(!ok, "DestAddr", "DestAddr must be a plain IPv4 or IPv6 address")
-			o.param(fl != 0, "Flags", "Flags is reserved and must be 0")
+			o.rule(fl != 0, judge.Reserved(o.fn, "Flags"))
 			if ok && start {
 				host, reachable := o.host(d.Addr())
-				o.network(!reachable, qwave.ERROR_HOST_UNREACHABLE, "a client that cannot be reached fails")
-				o.network(reachable && host.OffLink, qwave.ERROR_NOT_SUPPORTED, "no experiments run toward an off-link client")
+				o.network(!reachable, judge.Unreachable(o.fn))
+				o.network(reachable && host.OffLink, judge.Code(o.fn, qwave.ERROR_NOT_SUPPORTED, "no experiments run toward an off-link client"))
 			}
 			if ok && !start {
 				o.param(h != st.live || d.Addr() != st.tracked, "DestAddr", "a client the handle does not track cannot be stopped")
 			}
 		}
-		c.args = []any{h, a, fl}
+		c.args = []any{h, a, judge.Flags(fl)}
 		if start {
 			c.do = func() error { return st.api.QOSStartTrackingClient(h, a, fl) }
 		} else {
@@ -790,7 +819,7 @@ func (st *state) decodeSet(r *reader, o *oracle, c *call) {
 					limit = host.BottleneckBandwidth
 				}
 				o.network(limit != 0 && rate.Bandwidth != qwave.QOS_OUTGOING_DEFAULT_MINIMUM_BANDWIDTH && rate.Bandwidth > limit,
-					qwave.ERROR_NETWORK_BUSY, "a rate the path cannot carry is refused")
+					judge.Code(o.fn, qwave.ERROR_NETWORK_BUSY, "a rate the path cannot carry is refused"))
 			}
 		}
 	case qwave.QOSSetOutgoingDSCPValue:
@@ -810,17 +839,17 @@ func (st *state) decodeSet(r *reader, o *oracle, c *call) {
 	}
 	buf, fl, ov := st.buffer(r), flags(r), st.overlapped(r)
 	if o.handle(h) {
-		o.param(!known, "Operation", "Operation must be a QOS_SET_FLOW value")
-		o.param(buf == nil, "Buffer", "Buffer is not optional")
+		o.rule(!known, judge.EnumMember(o.fn, "Operation", "QOS_SET_FLOW"))
+		o.rule(buf == nil, judge.NotOptional(o.fn, "Buffer"))
 		o.param(known && size != b.Size, "Size", "Size must be the size of the "+b.Type+" the operation takes ("+b.Source+")")
 		o.param(known && buf != nil && size == b.Size && !valid, "Buffer", "the "+b.Type+" in Buffer must hold valid values")
-		o.param(fl != 0, "Flags", "Flags is reserved and must be 0")
+		o.rule(fl != 0, judge.Reserved(o.fn, "Flags"))
 		o.busy(ov)
 		of, _ := st.flowOf(h, id)
-		o.code(!of, qwave.ERROR_NOT_FOUND, "a flow that is not one of this handle's is not found")
+		o.flow(!of, id)
 		o.overlapped(ov)
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	// An [in] buffer: limit 0, so a success that writes it is caught.
 	c.do = func() error { return st.api.QOSSetFlow(h, id, op, size, buf, fl, ov) }
 }
@@ -841,15 +870,15 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 	ov := st.overlapped(r)
 	c.size, c.limit = size, limitOf(size)
 	if o.handle(h) {
-		o.code(size == nil, qwave.ERROR_INVALID_PARAMETER, "Size is not optional")
-		o.param(!known, "Operation", "Operation must be a QOS_QUERY_FLOW value")
+		o.rule(size == nil, judge.NotOptional(o.fn, "Size"))
+		o.rule(!known, judge.EnumMember(o.fn, "Operation", "QOS_QUERY_FLOW"))
 		o.param(fl&^qwave.QOS_QUERYFLOW_FRESH != 0, "Flags", "QOS_QUERYFLOW_FRESH is the only flag")
 		o.param(fl == qwave.QOS_QUERYFLOW_FRESH && op != qwave.QOSQueryFlowFundamentals, "Flags", "QOS_QUERYFLOW_FRESH applies only to QOSQueryFlowFundamentals")
 		o.busy(ov)
 		of, shared := st.flowOf(h, id)
-		o.code(!of, qwave.ERROR_NOT_FOUND, "a flow that is not one of this handle's is not found")
+		o.flow(!of, id)
 		small := known && size != nil && *size < b.Size
-		o.code(small, qwave.ERROR_INSUFFICIENT_BUFFER, "a Size smaller than the "+b.Type+" the operation returns fails and receives the size needed")
+		o.rule(small, judge.BufferTooSmall(o.fn))
 		o.param(known && size != nil && !small && buf == nil, "Buffer", "Buffer is needed once Size is large enough")
 		if known {
 			c.needed = b.Size
@@ -857,9 +886,9 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 		if of && known {
 			switch op {
 			case qwave.QOSQueryFlowFundamentals:
-				o.code(shared, qwave.ERROR_NOT_SUPPORTED, "QOS_NON_ADAPTIVE_FLOW flows gather no path data")
+				o.rule(shared, judge.NonAdaptive(o.fn))
 			case qwave.QOSQueryOutgoingRate:
-				o.network(true, qwave.ERROR_NO_DATA, "no rate was set on the flow, so no valid data is available")
+				o.network(true, judge.Code(o.fn, qwave.ERROR_NO_DATA, "no rate was set on the flow, so no valid data is available"))
 			}
 		}
 		o.overlapped(ov)
@@ -867,7 +896,7 @@ func (st *state) decodeQuery(r *reader, o *oracle, c *call) {
 			c.pendingSize = true // a pending query writes Size at completion
 		}
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	c.do = func() error { return st.api.QOSQueryFlow(h, id, op, size, buf, fl, ov) }
 }
 
@@ -897,15 +926,15 @@ func (st *state) decodeNotify(r *reader, o *oracle, c *call) {
 	fl, ov := flags(r), st.overlapped(r)
 	c.size, c.limit = size, limitOf(size)
 	if o.handle(h) {
-		o.param(!known, "Operation", "Operation must be a QOS_NOTIFY_FLOW value")
+		o.rule(!known, judge.EnumMember(o.fn, "Operation", "QOS_NOTIFY_FLOW"))
 		o.param(known && b.Type == "" && buf != nil, "Buffer", "Buffer must be NULL for "+op.String())
 		o.param(known && b.Type != "" && (buf == nil || size == nil || *size != b.Size), "Buffer", "Buffer must point to the "+b.Type+" the operation takes, and Size be its size")
-		o.param(fl != 0, "Flags", "Flags is reserved and must be 0")
+		o.rule(fl != 0, judge.Reserved(o.fn, "Flags"))
 		o.busy(ov)
 		of, shared := st.flowOf(h, id)
-		o.code(!of, qwave.ERROR_NOT_FOUND, "a flow that is not one of this handle's is not found")
-		o.code(of && shared, qwave.ERROR_NOT_SUPPORTED, "QOSNotifyFlow cannot be used on a QOS_NON_ADAPTIVE_FLOW flow")
-		o.code(of && !shared && known && st.pending != nil && ov != st.pending && op == st.pendingOp, qwave.ERROR_ALREADY_EXISTS, "a notification of this type is already pending on the flow")
+		o.flow(!of, id)
+		o.rule(of && shared, judge.NonAdaptive(o.fn))
+		o.rule(of && !shared && known && st.pending != nil && ov != st.pending && op == st.pendingOp, judge.AlreadyPending(o.fn))
 		if of && !shared && known && !o.x.Fails() {
 			host, _ := o.host(st.flowHost(false))
 			holds := op == qwave.QOSNotifyCongested && host.Congested ||
@@ -926,7 +955,7 @@ func (st *state) decodeNotify(r *reader, o *oracle, c *call) {
 			}
 		}
 	}
-	c.args = []any{h, id, op, size, buf, fl, ov}
+	c.args = []any{h, id, op, size, buf, judge.Flags(fl), ov}
 	c.do = func() error { return st.api.QOSNotifyFlow(h, id, op, size, buf, fl, ov) }
 }
 

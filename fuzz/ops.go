@@ -778,14 +778,73 @@ type History []string
 // (up to 200 ms on implementations that complete operations by themselves,
 // as a real qwave.dll does; in-memory ones with a Complete method write
 // nothing after the call that ends an operation).
-func Execute(api qwave.API, ops []Op) History {
-	x := opsExec{api: api, ids: make(map[qwave.QOS_FLOWID]int)}
+func Execute(api qwave.API, ops []Op) History { return ExecuteConfig(api, ops, OpsConfig{}) }
+
+// OpsConfig adapts op sequences to an implementation that needs real
+// objects, such as qwave.dll on a lab machine. The zero value runs them as
+// FuzzOps does.
+type OpsConfig struct {
+	// Socket returns the socket passed for symbol s<i> (i < 6); nil passes
+	// the fake values 0x100+4i, which only in-memory implementations accept.
+	Socket func(i int) qwave.Socket
+	// Addr maps the addresses ops send to and track (qwavetest's on-link
+	// IPv4 and IPv6 hosts, its off-link host and an unreachable address,
+	// with their ports) to ones in the machine's network; nil keeps them.
+	Addr func(netip.AddrPort) netip.AddrPort
+	// Network returns the network OpCongestion gives an implementation that
+	// models one (SetNetwork), congested or not; nil gives
+	// qwavetest.DefaultNetwork's hosts. On an implementation that cannot be
+	// told (a real network), notifications waiting for congestion stay
+	// pending where the reference's complete.
+	Network func(congested bool) qwavetest.Network
+	// OutcomesOnly records only what each call returned (TRUE, or FALSE and
+	// the code) and how each OVERLAPPED ended, not the values written (flow
+	// lists, sizes, bandwidths, marks), for an implementation whose values
+	// differ from the reference's by nature, such as one on a real network.
+	OutcomesOnly bool
+}
+
+// ExecuteConfig is Execute with cfg applied.
+func ExecuteConfig(api qwave.API, ops []Op, cfg OpsConfig) History {
+	x := opsExec{api: api, ids: make(map[qwave.QOS_FLOWID]int), cfg: cfg}
 	hist := make(History, len(ops))
 	for i, op := range ops {
-		hist[i] = strconv.Itoa(i) + " " + op.String() + " = " + x.run(op)
+		out := x.run(op)
+		if cfg.OutcomesOnly && op.Kind != OpComplete {
+			out = outcomeOnly(out)
+		}
+		hist[i] = strconv.Itoa(i) + " " + op.String() + " = " + out
 	}
 	x.release()
 	return hist
+}
+
+// outcomeOnly keeps "TRUE" or "FALSE, ERROR_X" of a result line.
+func outcomeOnly(out string) string {
+	if strings.HasPrefix(out, "TRUE") {
+		return "TRUE"
+	}
+	if rest, ok := strings.CutPrefix(out, "FALSE, "); ok {
+		code, _, _ := strings.Cut(rest, ",")
+		return "FALSE, " + code
+	}
+	return out
+}
+
+// socket is the socket passed for symbol i.
+func (x *opsExec) socket(i int) qwave.Socket {
+	if i != NoSocket && x.cfg.Socket != nil {
+		return x.cfg.Socket(i)
+	}
+	return opsSocket(i)
+}
+
+// sockaddr is the destination or client passed for ap.
+func (x *opsExec) sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
+	if x.cfg.Addr != nil {
+		ap = x.cfg.Addr(ap)
+	}
+	return judge.Sockaddr(ap)
 }
 
 // release closes the handles the ops left open and waits for their
@@ -805,6 +864,7 @@ func (x *opsExec) release() {
 // opsExec maps symbols to what an implementation returned.
 type opsExec struct {
 	api     qwave.API
+	cfg     OpsConfig
 	handles []qwave.Handle     // by symbol; 0 until created
 	closed  []bool             // by symbol: closed by an op
 	flows   []qwave.QOS_FLOWID // by symbol; 0 until created
@@ -915,7 +975,7 @@ func (x *opsExec) run(op Op) string {
 		if !op.NewFlow {
 			id = x.flow(op.Flow)
 		}
-		err := x.api.QOSAddSocketToFlow(h, opsSocket(op.Socket), judge.Sockaddr(op.Addr), op.Traffic, op.Flags, &id)
+		err := x.api.QOSAddSocketToFlow(h, x.socket(op.Socket), x.sockaddr(op.Addr), op.Traffic, op.Flags, &id)
 		if err != nil {
 			return judge.Outcome(err)
 		}
@@ -928,7 +988,7 @@ func (x *opsExec) run(op Op) string {
 		}
 		return "TRUE, " + x.name(id)
 	case OpRemoveSocketFromFlow:
-		return judge.Outcome(x.api.QOSRemoveSocketFromFlow(h, opsSocket(op.Socket), x.flow(op.Flow), op.Flags))
+		return judge.Outcome(x.api.QOSRemoveSocketFromFlow(h, x.socket(op.Socket), x.flow(op.Flow), op.Flags))
 	case OpSetFlow:
 		return x.setFlow(h, op)
 	case OpQueryFlow:
@@ -955,14 +1015,18 @@ func (x *opsExec) run(op Op) string {
 		}
 		return fmt.Sprintf("TRUE, size %d, [%s]", size, x.names(buf[:size/4]))
 	case OpStartTrackingClient:
-		return judge.Outcome(x.api.QOSStartTrackingClient(h, judge.Sockaddr(op.Addr), op.Flags))
+		return judge.Outcome(x.api.QOSStartTrackingClient(h, x.sockaddr(op.Addr), op.Flags))
 	case OpStopTrackingClient:
-		return judge.Outcome(x.api.QOSStopTrackingClient(h, judge.Sockaddr(op.Addr), op.Flags))
+		return judge.Outcome(x.api.QOSStopTrackingClient(h, x.sockaddr(op.Addr), op.Flags))
 	case OpComplete:
 		return x.complete()
 	case OpCongestion:
 		if n, ok := x.api.(interface{ SetNetwork(qwavetest.Network) }); ok {
-			n.SetNetwork(opsNetwork(op.Value != 0))
+			if x.cfg.Network != nil {
+				n.SetNetwork(x.cfg.Network(op.Value != 0))
+			} else {
+				n.SetNetwork(opsNetwork(op.Value != 0))
+			}
 		}
 		return "done"
 	}
@@ -1085,7 +1149,11 @@ func (x *opsExec) complete() string {
 		if ov == nil || !ov.passed {
 			continue
 		}
-		parts = append(parts, "o"+strconv.Itoa(i)+" "+overlappedState(ov))
+		state := overlappedState(ov)
+		if x.cfg.OutcomesOnly {
+			state, _, _ = strings.Cut(state, ",")
+		}
+		parts = append(parts, "o"+strconv.Itoa(i)+" "+state)
 	}
 	if len(parts) == 0 {
 		return "nothing passed"
@@ -1222,17 +1290,12 @@ func KeptString(kept []int) string {
 	return strings.Join(parts, ",")
 }
 
-// disagree reports whether ops give two different histories.
-func disagree(newAPI, newRef func() qwave.API, ops []Op) bool {
-	return !slices.Equal(Execute(newAPI(), ops), Execute(newRef(), ops))
-}
-
 // shrink leaves out, one at a time from the end, every op of a failing
 // sequence whose absence keeps the two sides disagreeing (the last op, where
 // they part, always stays), and returns the indexes of the ops kept. Left
 // out ops leave their symbols unbound, which Execute passes as values no
 // implementation accepts, so every subsequence still runs.
-func shrink(newAPI, newRef func() qwave.API, ops []Op) []int {
+func shrink(disagree func([]Op) bool, ops []Op) []int {
 	kept := make([]int, len(ops))
 	for i := range kept {
 		kept[i] = i
@@ -1241,7 +1304,7 @@ func shrink(newAPI, newRef func() qwave.API, ops []Op) []int {
 		changed := false
 		for j := len(kept) - 2; j >= 0; j-- {
 			try := slices.Delete(slices.Clone(kept), j, j+1)
-			if disagree(newAPI, newRef, Pick(ops, try)) {
+			if disagree(Pick(ops, try)) {
 				kept, changed = try, true
 			}
 		}
@@ -1266,9 +1329,22 @@ func shrink(newAPI, newRef func() qwave.API, ops []Op) []int {
 //
 //	err := fuzz.CompareOps(func() qwave.API { return mine() }, "mine",
 //		func() qwave.API { return qwavetest.New() }, "qwavetest.Model", seed, 64, "")
-func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, ref string, seed uint64, n int, replay string) error {
+//
+// cfg, at most one, adapts the sequence to the implementation (OpsConfig):
+// its Socket, Addr and Network apply to the implementation only, the
+// reference keeps the fake sockets and qwavetest's addresses and network;
+// OutcomesOnly applies to both.
+func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, ref string, seed uint64, n int, replay string, cfg ...OpsConfig) error {
+	var c OpsConfig
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	exec := func(api qwave.API, ops []Op) History { return ExecuteConfig(api, ops, c) }
+	execRef := func(api qwave.API, ops []Op) History {
+		return ExecuteConfig(api, ops, OpsConfig{OutcomesOnly: c.OutcomesOnly})
+	}
 	ops := GenerateOps(seed, n)
-	got, want := Execute(newAPI(), ops), Execute(newRef(), ops)
+	got, want := exec(newAPI(), ops), execRef(newRef(), ops)
 	i := 0
 	for i < len(ops) && got[i] == want[i] {
 		i++
@@ -1277,7 +1353,7 @@ func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, r
 		return nil
 	}
 	m := &OpsMismatch{Seed: seed, Ops: ops[:i+1], Got: got[:i+1], Want: want[:i+1], Name: name, Ref: ref}
-	m.Kept = shrink(newAPI, newRef, m.Ops)
+	m.Kept = shrink(func(ops []Op) bool { return !slices.Equal(exec(newAPI(), ops), execRef(newRef(), ops)) }, m.Ops)
 	if replay != "" {
 		if strings.Count(replay, "%") >= 3 {
 			m.ReplayHint = fmt.Sprintf(replay, seed, i+1, KeptString(m.Kept))
@@ -1293,9 +1369,10 @@ func CompareOps(newAPI func() qwave.API, name string, newRef func() qwave.API, r
 // implementation from newAPI (user code, a lab runner's target, the real
 // DLL) with a fresh qwavetest.Model that follows profile
 // (qwave.ProfileDocumented, or qwave.ProfileWindows for what Windows is
-// observed to do). name names the implementation in the message, and replay
-// is how to replay a failure, as for CompareOps.
-func CheckOps(newAPI func() qwave.API, name string, profile qwave.Profile, seed uint64, n int, replay string) error {
+// observed to do). name names the implementation in the message, replay is
+// how to replay a failure, and cfg adapts the sequence, as for CompareOps:
+// on a lab machine, real sockets, the lab's hosts and OutcomesOnly.
+func CheckOps(newAPI func() qwave.API, name string, profile qwave.Profile, seed uint64, n int, replay string, cfg ...OpsConfig) error {
 	ref := func() qwave.API { return qwavetest.New(qwavetest.WithProfile(profile)) }
-	return CompareOps(newAPI, name, ref, "qwavetest.Model ("+profile.String()+")", seed, n, replay)
+	return CompareOps(newAPI, name, ref, "qwavetest.Model ("+profile.String()+")", seed, n, replay, cfg...)
 }

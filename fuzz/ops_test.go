@@ -3,6 +3,7 @@ package fuzz
 import (
 	"flag"
 	"maps"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,5 +227,70 @@ func TestExecuteLeavesNothingOpen(t *testing.T) {
 		if h, f, p := m.LiveHandles(), m.LiveFlows(), m.Pending(); h+f+p != 0 {
 			t.Fatalf("seed %d: %d handles, %d flows and %d operations left after Execute", seed, h, f, p)
 		}
+	}
+}
+
+// realSockets is the model on a machine whose sockets are real: it refuses
+// the fake values Execute passes by default (the socket is not one).
+type realSockets struct{ *qwavetest.Model }
+
+func (m realSockets) QOSAddSocketToFlow(h qwave.Handle, s qwave.Socket, dest *qwave.RawSockaddrAny, t qwave.QOS_TRAFFIC_TYPE, flags uint32, id *qwave.QOS_FLOWID) error {
+	if s < 0x10000 {
+		m.SetLastError(qwave.ERROR_INVALID_PARAMETER)
+		return qwave.ERROR_INVALID_PARAMETER
+	}
+	return m.Model.QOSAddSocketToFlow(h, s, dest, t, flags, id)
+}
+
+// TestCheckOpsConfig runs the op fuzzer against an implementation on
+// another network with real sockets: without OpsConfig it disagrees with the
+// model; with the lab's sockets, its hosts mapped and only outcomes
+// compared, it agrees.
+func TestCheckOpsConfig(t *testing.T) {
+	lab := map[netip.Addr]netip.Addr{
+		qwavetest.OnLinkIPv4:      netip.MustParseAddr("10.0.0.7"),
+		qwavetest.OnLinkIPv6:      netip.MustParseAddr("fd00::7"),
+		qwavetest.OffLinkIPv4:     netip.MustParseAddr("10.9.9.9"),
+		qwavetest.UnreachableIPv4: netip.MustParseAddr("10.255.255.1"),
+	}
+	def := qwavetest.DefaultNetwork()
+	hosts := map[netip.Addr]qwavetest.Host{}
+	for from, to := range lab {
+		if h, ok := def.Hosts[from]; ok {
+			h.RTT *= 3 // a real path: other figures than the model's, the same outcomes
+			hosts[to] = h
+		}
+	}
+	labNetwork := func(congested bool) qwavetest.Network {
+		n := qwavetest.Network{Hosts: map[netip.Addr]qwavetest.Host{}}
+		for ip, h := range hosts {
+			h.Congested = congested
+			n.Hosts[ip] = h
+		}
+		return n
+	}
+	impl := func() qwave.API { return realSockets{qwavetest.New(qwavetest.WithNetwork(labNetwork(false)))} }
+	cfg := OpsConfig{
+		Network:      labNetwork,
+		Socket:       func(i int) qwave.Socket { return 0x10000 + qwave.Socket(4*i) },
+		Addr:         func(ap netip.AddrPort) netip.AddrPort { return netip.AddrPortFrom(lab[ap.Addr()], ap.Port()) },
+		OutcomesOnly: true,
+	}
+	values := cfg
+	values.OutcomesOnly = false
+	disagreed, valuesDiffer := false, false
+	for seed := range uint64(300) {
+		if CheckOps(impl, "lab", qwave.ProfileDocumented, seed, 64, "") != nil {
+			disagreed = true
+		}
+		if CheckOps(impl, "lab", qwave.ProfileDocumented, seed, 64, "", values) != nil {
+			valuesDiffer = true
+		}
+		if err := CheckOps(impl, "lab", qwave.ProfileDocumented, seed, 64, "", cfg); err != nil {
+			t.Fatalf("with the lab's sockets and hosts: %v", err)
+		}
+	}
+	if !disagreed || !valuesDiffer {
+		t.Errorf("without OpsConfig (%v) or OutcomesOnly (%v) the lab implementation never disagreed: the test proves nothing", disagreed, valuesDiffer)
 	}
 }

@@ -98,6 +98,8 @@ func TestNames(t *testing.T) {
 		{judge.Arg(unsafe.Pointer(nil)), "NULL"},
 		{judge.Arg(judge.Sockaddr(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&[2001:db8::1]:5004"},
 		{judge.Call("QOSCloseHandle", qwave.Handle(0)), "QOSCloseHandle(0x0)"},
+		{judge.Arg(judge.Flags(1 << 30)), "0x40000000"},
+		{judge.Arg(judge.Flags(0)), "0"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q; want %q", c.got, c.want)
@@ -155,5 +157,34 @@ func TestIdentifierOf(t *testing.T) {
 	}
 	if _, ok := kinds["QOSSetFlow.Size"]; ok {
 		t.Error("Size is no identifier")
+	}
+}
+
+// TestRuleKinds: every kind of rule has a text, a source on the function's
+// page and codes the function documents.
+func TestRuleKinds(t *testing.T) {
+	for _, r := range []judge.Rule{
+		judge.NullHandle("QOSSetFlow"), judge.GarbageHandle("QOSCloseHandle"), judge.ClosedHandle("QOSCancel"),
+		judge.NotOptional("QOSCreateHandle", "Version"), judge.Reserved("QOSStartTrackingClient", "Flags"),
+		judge.EnumMember("QOSAddSocketToFlow", "TrafficType", "QOS_TRAFFIC_TYPE"), judge.Version("QOSCreateHandle"),
+		judge.NotASocket("QOSAddSocketToFlow", "Socket"), judge.ZeroFlow("QOSQueryFlow"), judge.UnknownFlow("QOSRemoveSocketFromFlow"),
+		judge.Unreachable("QOSAddSocketToFlow"), judge.BufferTooSmall("QOSEnumerateFlows"), judge.AlreadyPending("QOSNotifyFlow"),
+		judge.NonAdaptive("QOSQueryFlow"),
+	} {
+		c, _ := qwave.ContractOf(r.Func)
+		if r.Text == "" || !strings.HasPrefix(r.Source, c.Page+"#-") || len(r.Codes) == 0 {
+			t.Errorf("%+v: want a text, a source on %s and codes", r, c.Page)
+		}
+		for _, code := range r.Codes {
+			if !qwave.Documented(r.Func, code) {
+				t.Errorf("%s: %s allows %s, which it does not document", r.Text, r.Func, judge.CodeName(code))
+			}
+		}
+	}
+	if got := judge.UnknownFlow("QOSSetFlow").Codes; len(got) != 1 || got[0] != qwave.ERROR_NOT_FOUND {
+		t.Errorf("UnknownFlow(QOSSetFlow) allows %v; want ERROR_NOT_FOUND", got)
+	}
+	if got := judge.ClosedHandle("QOSCloseHandle").Codes; len(got) != 1 || got[0] != qwave.ERROR_INVALID_PARAMETER {
+		t.Errorf("ClosedHandle(QOSCloseHandle) allows %v; want ERROR_INVALID_PARAMETER, the one code its page documents", got)
 	}
 }

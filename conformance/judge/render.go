@@ -20,6 +20,17 @@ func Call(fn string, args ...any) string {
 	return fn + "(" + strings.Join(parts, ", ") + ")"
 }
 
+// Flags is a Flags argument: Arg prints it in hexadecimal (0x40000000), so
+// a single bit reads as one.
+type Flags uint32
+
+func (f Flags) String() string {
+	if f == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%#x", uint32(f))
+}
+
 // Arg renders one argument as messages print it: handles and sockets in
 // hexadecimal, enumerators by name, NULL for nil pointers, the value behind
 // pointers to sizes, flow ids, versions and addresses, and &buf for other
