@@ -120,11 +120,13 @@ func regenerations(out func(pkg string) string) [][]string {
 		{"-spec", "../spec/qos2", "-out", out("qwave")},
 		{"-spec", "../spec/traffic", "-header", inc + "traffic.h", "-header", inc + "qos.h", "-header", inc + "ntddndis.h",
 			"-package", "traffic", "-title", "Traffic Control", "-runtime", "github.com/winqos/winqos/qwave/internal/winapi", "-out", out("traffic")},
+		{"-winerror-only", "-winerror", "../spec/winerror.txt", "-package", "winapi", "-out", out("winapi")},
 	}
 }
 
 // BenchmarkRegenerate times a full regeneration of every package as users
-// run it (the built gen binary, one process per package: step=gen) against
+// run it (the built gen binary, one process per package: qwave, qwave/traffic
+// and the shared runtime's code table: step=gen) against
 // gofmt reading and formatting the same output (one gofmt process per
 // package: step=gofmt), the floor of any tool that writes Go. Compare with
 // benchstat -col /step.
@@ -161,7 +163,7 @@ func BenchmarkRegenerate(b *testing.B) {
 	})
 	b.Run("step=gofmt", func(b *testing.B) {
 		for b.Loop() {
-			for _, pkg := range []string{"qwave", "traffic"} {
+			for _, pkg := range []string{"qwave", "traffic", "winapi"} {
 				if msg, err := exec.Command(gofmt, "-l", dir(pkg)).CombinedOutput(); err != nil || len(msg) > 0 {
 					b.Fatalf("gofmt -l %s: %v\n%s", dir(pkg), err, msg)
 				}
