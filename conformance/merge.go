@@ -438,6 +438,7 @@ section.problems { background: #fff3a0; padding: .2em 1em; }
 </tbody>
 </table>
 <h2 id="functions">Summary per function</h2>
+<p>Status columns count results, one per case and machine; the last column counts cases.</p>
 <table id="functions-table">
 <thead><tr><th>Function</th><th>Cases</th>{{range .StatusCol}}<th>{{.}}</th>{{end}}<th>not run</th><th>machines disagree</th></tr></thead>
 <tbody>
