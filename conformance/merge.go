@@ -399,15 +399,7 @@ th { background: #f3f3f3; text-align: left; }
 table.matrix td { font-size: 11px; white-space: nowrap; }
 table.matrix td small { display: block; }
 table.matrix thead th.m span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-.s-pass { background: #d7f5d7; }
-.s-fail { background: #f9cfcf; }
-.s-skip { background: #e8e8e8; color: #555; }
-.s-crashed { background: #7a1020; color: #fff; }
-.s-hung { background: #ffd58f; }
-.s-other { background: #fff3a0; }
-.v-regression { outline: 2px solid #c00; outline-offset: -2px; }
-.v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
-td.none { background: #fff; color: #999; }
+` + statusCSS + `td.none { background: #fff; color: #999; }
 td.nowrap { white-space: nowrap; }
 #machines-table td { max-width: 28em; }
 section.problems { background: #fff3a0; padding: .2em 1em; }

@@ -853,6 +853,18 @@ const filterScript = `(function () {
   sels.forEach(function (s) { s.addEventListener("change", apply); });
 })();`
 
+// statusCSS colours a case by its status and marks its verdict, alike in
+// the single-run report and the merged page.
+const statusCSS = `.s-pass { background: #d7f5d7; }
+.s-fail { background: #f9cfcf; }
+.s-skip { background: #e8e8e8; color: #555; }
+.s-crashed { background: #7a1020; color: #fff; }
+.s-hung { background: #ffd58f; }
+.s-other { background: #fff3a0; }
+.v-regression { outline: 2px solid #c00; outline-offset: -2px; }
+.v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
+`
+
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"script":       func() template.JS { return template.JS(filterScript) },
 	"breakable":    breakable,
@@ -878,15 +890,7 @@ ul.counts { list-style: none; padding: 0; margin: .4em 0; display: flex; flex-wr
 ul.counts li { padding: .2em .6em; border-radius: 4px; border: 1px solid #ccc; }
 ul.counts .n { font-weight: 700; }
 .filters label { margin-right: 1em; }
-.s-pass { background: #d7f5d7; }
-.s-fail { background: #f9cfcf; }
-.s-skip { background: #e8e8e8; color: #555; }
-.s-crashed { background: #7a1020; color: #fff; }
-.s-hung { background: #ffd58f; }
-.s-other { background: #fff3a0; }
-.v-regression { outline: 2px solid #c00; outline-offset: -2px; }
-.v-expected { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.45) 6px 9px); }
-.dim { opacity: .15; }
+` + statusCSS + `.dim { opacity: .15; }
 table.matrix, table.details { border-collapse: collapse; }
 table.matrix th, table.matrix td, table.details th, table.details td { border: 1px solid #bbb; padding: .25em .4em; vertical-align: top; }
 table.matrix thead th { vertical-align: bottom; }
