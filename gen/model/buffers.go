@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/winqos/winqos/gen/diag"
 )
 
@@ -40,46 +38,10 @@ var basicBufferTypes = map[string]bool{"UINT64": true, "DWORD": true, "ULONG": t
 // ParseBuffers reads a buffers.yaml: a list of entries. Every problem is an
 // error naming file:line.
 func ParseBuffers(file string, src []byte) ([]Buffer, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if len(root.Content) == 0 {
-		return nil, nil
-	}
-	list := root.Content[0]
-	if list.Kind != yaml.SequenceNode {
-		return nil, &diag.Error{File: file, Line: list.Line, Msg: "expected a list of entries (- func: ...)"}
-	}
-	errs := diag.List{File: file}
-	var out []Buffer
-	for _, n := range list.Content {
-		if n.Kind != yaml.MappingNode {
-			errs.Add(n.Line, "expected an entry with func, operation and buffer")
-			continue
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i].Value; k != "func" && k != "operation" && k != "buffer" {
-				errs.Add(n.Content[i].Line, "unknown key %q; expected func, operation or buffer", k)
-			}
-		}
-		var b Buffer
-		if err := n.Decode(&b); err != nil {
-			errs.Add(n.Line, "%v", err)
-			continue
-		}
-		b.File, b.Line = file, n.Line
-		for _, req := range []struct{ name, v string }{{"func", b.Func}, {"operation", b.Operation}, {"buffer", b.Type}} {
-			if req.v == "" {
-				errs.Add(n.Line, "entry has no %s", req.name)
-			}
-		}
-		out = append(out, b)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	keys := []string{"func", "operation", "buffer"}
+	return parseEntries(file, src, keys, keys, func(b *Buffer, line int, _ *diag.List) {
+		b.File, b.Line = file, line
+	})
 }
 
 // checkBuffers cross-checks entries against the model: the function takes

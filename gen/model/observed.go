@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"sort"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/winqos/winqos/gen/diag"
 )
 
@@ -42,66 +40,30 @@ var caseRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // ParseObserved reads an observed.yaml: a list of entries. Every problem is
 // an error naming file:line.
 func ParseObserved(file string, src []byte) ([]Observed, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if len(root.Content) == 0 {
-		return nil, nil
-	}
-	list := root.Content[0]
-	if list.Kind != yaml.SequenceNode {
-		return nil, &diag.Error{File: file, Line: list.Line, Msg: "expected a list of entries (- func: ...)"}
-	}
-	errs := diag.List{File: file}
-	var out []Observed
-	for _, n := range list.Content {
-		if n.Kind != yaml.MappingNode {
-			errs.Add(n.Line, "expected an entry with func, case, call, returns, kind, source and why")
-			continue
-		}
-		known := map[string]bool{"func": true, "case": true, "param": true, "call": true, "returns": true, "error": true, "kind": true, "source": true, "why": true}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; !known[k.Value] {
-				errs.Add(k.Line, "unknown key %q; expected one of func, case, param, call, returns, error, kind, source, why", k.Value)
-			}
-		}
-		var o Observed
-		if err := n.Decode(&o); err != nil {
-			errs.Add(n.Line, "%v", err)
-			continue
-		}
-		o.File, o.Line = file, n.Line
-		for _, req := range []struct{ name, v string }{{"func", o.Func}, {"case", o.Case}, {"call", o.Call}, {"returns", o.Returns}, {"kind", o.Kind}, {"source", o.Source}, {"why", o.Why}} {
-			if req.v == "" {
-				errs.Add(n.Line, "entry has no %s", req.name)
-			}
-		}
+	keys := []string{"func", "case", "param", "call", "returns", "error", "kind", "source", "why"}
+	required := []string{"func", "case", "call", "returns", "kind", "source", "why"}
+	return parseEntries(file, src, keys, required, func(o *Observed, line int, errs *diag.List) {
+		o.File, o.Line = file, line
 		if o.Case != "" && !caseRe.MatchString(o.Case) {
-			errs.Add(n.Line, "case %q: expected a case name such as QOSHandle-null", o.Case)
+			errs.Add(line, "case %q: expected a case name such as QOSHandle-null", o.Case)
 		}
 		switch o.Returns {
 		case "TRUE":
 			if o.Error != "" {
-				errs.Add(n.Line, "returns TRUE with error %s; a success has no error", o.Error)
+				errs.Add(line, "returns TRUE with error %s; a success has no error", o.Error)
 			}
 		case "FALSE":
 			if o.Error == "" {
-				errs.Add(n.Line, "returns FALSE without an error; expected the last error, e.g. error: ERROR_INVALID_HANDLE")
+				errs.Add(line, "returns FALSE without an error; expected the last error, e.g. error: ERROR_INVALID_HANDLE")
 			}
 		case "":
 		default:
-			errs.Add(n.Line, "returns %q; expected TRUE or FALSE", o.Returns)
+			errs.Add(line, "returns %q; expected TRUE or FALSE", o.Returns)
 		}
 		if o.Kind != "" && o.Kind != "observed" && o.Kind != "assumed" {
-			errs.Add(n.Line, "kind %q; expected observed or assumed", o.Kind)
+			errs.Add(line, "kind %q; expected observed or assumed", o.Kind)
 		}
-		out = append(out, o)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 // checkObserved cross-checks observed entries against the model: the
