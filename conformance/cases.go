@@ -369,11 +369,17 @@ func mutations(c qwave.Contract) []mutation {
 			}
 		case judge.IdentifierOf(p) == judge.FlowID && !p.Pointer:
 			// Identifiers never issued: 0, and the id after this one.
+			// The id after this one is judged as any flow the handle
+			// does not have, as the unknown-flow scenarios are.
 			for _, v := range []struct {
 				suffix string
 				id     func(qwave.QOS_FLOWID) qwave.QOS_FLOWID
-			}{{"zero", func(qwave.QOS_FLOWID) qwave.QOS_FLOWID { return 0 }}, {"never-issued", func(id qwave.QOS_FLOWID) qwave.QOS_FLOWID { return id + 1 }}} {
-				r := judge.ZeroFlow(fn)
+				rule   judge.Rule
+			}{
+				{"zero", func(qwave.QOS_FLOWID) qwave.QOS_FLOWID { return 0 }, judge.ZeroFlow(fn)},
+				{"never-issued", func(id qwave.QOS_FLOWID) qwave.QOS_FLOWID { return id + 1 }, judge.UnknownFlow(fn)},
+			} {
+				r := v.rule
 				ms = append(ms, mutation{suffix: "FlowId-" + v.suffix, rule: r.Text, apply: func(e *env, a args) bool {
 					a[name] = v.id(a[name].(qwave.QOS_FLOWID))
 					return true
