@@ -81,11 +81,13 @@ func (f *Flow) Close() error {
 	return nil
 }
 
-// call runs fn on the live flow with its handle and id, and f.mu held.
+// call runs fn on the live flow with its handle and id, and f.mu held while
+// fn runs: not while the Client reinitialises, so that OnReinitialize may
+// use the flow. fn copies out what it read from the flow's buffers.
 func (f *Flow) call(fn func(h qwave.Handle, id qwave.QOS_FLOWID) error) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	return f.c.do(func(h qwave.Handle) error {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		if f.lost {
 			return ErrClosed
 		}
@@ -145,10 +147,13 @@ func (f *Flow) SetRate(bitsPerSecond uint64, shaping Shaping) error {
 // Rate returns the flow's outgoing rate in bits per second
 // (QOSQueryOutgoingRate); ErrNotYet before a rate is set.
 func (f *Flow) Rate() (uint64, error) {
+	var rate uint64
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
-		return wrap("QOSQueryFlow(QOSQueryOutgoingRate)", f.query(h, id, qwave.QOSQueryOutgoingRate, unsafePointer(&f.u64), 8, 0))
+		err := f.query(h, id, qwave.QOSQueryOutgoingRate, unsafePointer(&f.u64), 8, 0)
+		rate = f.u64
+		return wrap("QOSQueryFlow(QOSQueryOutgoingRate)", err)
 	})
-	return f.u64, err
+	return rate, err
 }
 
 // query calls QOSQueryFlow with the flow's size buffer; f.mu is held.

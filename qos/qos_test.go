@@ -833,3 +833,29 @@ func TestWaitWithoutDone(t *testing.T) {
 		t.Errorf("%d operations left pending", m.Pending())
 	}
 }
+
+// TestReinitializeCallbackUsesFlow: OnReinitialize runs with no lock held,
+// so it may call the very flow whose call met the error.
+func TestReinitializeCallbackUsesFlow(t *testing.T) {
+	m := qwavetest.New(qwavetest.WithNetwork(loopback()))
+	var f *qos.Flow
+	var got qos.Priority
+	var gotErr error
+	c := qos.New(m, qos.OnReinitialize(func(error) { got, gotErr = f.Priority() }))
+	defer c.Close()
+	f = apply(t, c, connected(t), qos.Voice, qos.DSCP(46))
+	m.Reinitialize()
+	done := make(chan error, 1)
+	go func() { _, err := f.Priority(); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Priority after reinitialisation: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Priority did not return: OnReinitialize's call of the same flow deadlocked")
+	}
+	if gotErr != nil || got.DSCP != 46 {
+		t.Errorf("Priority inside OnReinitialize = %+v, %v; want DSCP 46, nil", got, gotErr)
+	}
+}
