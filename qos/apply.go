@@ -227,8 +227,8 @@ func (c *Client) register(f *Flow) error {
 	}
 }
 
-// add adds f's socket to a new flow through handle h and records it;
-// c.mu is held, for reading (Apply) or writing (reinit).
+// add adds f's socket to a new flow through handle h and sets f.id; c.mu is
+// held for writing (Apply's caller records the flow).
 func (c *Client) add(h qwave.Handle, f *Flow) error {
 	var sa *qwave.RawSockaddrAny
 	if f.hasSA {
