@@ -516,7 +516,7 @@ func scenarios() []testCase {
 					return
 				}
 				var id qwave.QOS_FLOWID
-				dest := judge.Sockaddr(e.opts.unreachable)
+				dest := qwave.SockaddrOf(e.opts.unreachable)
 				o := e.do(fmt.Sprintf("QOSAddSocketToFlow(%#x, %#x, &%v, 0, 0, &0)", uint64(h), uint64(s), e.opts.unreachable), func() error {
 					return e.api.QOSAddSocketToFlow(h, s, dest, qwave.QOSTrafficTypeBestEffort, 0, &id)
 				})
@@ -532,7 +532,7 @@ func scenarios() []testCase {
 					return
 				}
 				o := e.do(fmt.Sprintf("QOSStartTrackingClient(%#x, &%v, 0)", uint64(h), e.opts.unreachable), func() error {
-					return e.api.QOSStartTrackingClient(h, judge.Sockaddr(e.opts.unreachable), 0)
+					return e.api.QOSStartTrackingClient(h, qwave.SockaddrOf(e.opts.unreachable), 0)
 				})
 				e.wantFailure(o, judge.Unreachable("QOSStartTrackingClient").Codes...)
 			},

@@ -205,7 +205,7 @@ func (e *env) socket() (qwave.Socket, bool) {
 	return s, true
 }
 
-func (e *env) peer() *qwave.RawSockaddrAny { return judge.Sockaddr(e.opts.peer) }
+func (e *env) peer() *qwave.RawSockaddrAny { return qwave.SockaddrOf(e.opts.peer) }
 
 // flow adds a fresh socket to a new flow on h.
 func (e *env) flow(h qwave.Handle, flags uint32) (qwave.Socket, qwave.QOS_FLOWID, bool) {

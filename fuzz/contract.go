@@ -260,13 +260,13 @@ var (
 // The sockaddrs of the addresses calls use, built once; no implementation
 // writes a DestAddr.
 var (
-	saDest        = judge.Sockaddr(setupDest)
-	saShared      = judge.Sockaddr(setupShared)
-	saUnreachable = judge.Sockaddr(netip.AddrPortFrom(qwavetest.UnreachableIPv4, 5004))
-	saOffLink     = judge.Sockaddr(netip.AddrPortFrom(qwavetest.OffLinkIPv4, 5004))
-	saNoPort      = judge.Sockaddr(netip.AddrPortFrom(qwavetest.OnLinkIPv4, 0))
-	saMixed       = judge.Sockaddr(netip.AddrPortFrom(netip.AddrFrom16(qwavetest.OnLinkIPv4.As16()), 5004)) // mixed IPv4/IPv6
-	saUnspecified = judge.Sockaddr(netip.AddrPortFrom(netip.IPv4Unspecified(), 5004))
+	saDest        = qwave.SockaddrOf(setupDest)
+	saShared      = qwave.SockaddrOf(setupShared)
+	saUnreachable = qwave.SockaddrOf(netip.AddrPortFrom(qwavetest.UnreachableIPv4, 5004))
+	saOffLink     = qwave.SockaddrOf(netip.AddrPortFrom(qwavetest.OffLinkIPv4, 5004))
+	saNoPort      = qwave.SockaddrOf(netip.AddrPortFrom(qwavetest.OnLinkIPv4, 0))
+	saMixed       = qwave.SockaddrOf(netip.AddrPortFrom(netip.AddrFrom16(qwavetest.OnLinkIPv4.As16()), 5004)) // mixed IPv4/IPv6
+	saUnspecified = qwave.SockaddrOf(netip.AddrPortFrom(netip.IPv4Unspecified(), 5004))
 )
 
 // defaultHosts is qwavetest.DefaultNetwork's hosts, read once.

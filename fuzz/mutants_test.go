@@ -502,7 +502,7 @@ type unreachableAcceptedM struct{ *base }
 func (m unreachableAcceptedM) QOSAddSocketToFlow(h qwave.Handle, s qwave.Socket, d *qwave.RawSockaddrAny, t qwave.QOS_TRAFFIC_TYPE, flags uint32, id *qwave.QOS_FLOWID) error {
 	err := m.base.QOSAddSocketToFlow(h, s, d, t, flags, id)
 	if ap, ok := dest(d); ok && isCode(err, qwave.ERROR_HOST_UNREACHABLE) {
-		return m.base.QOSAddSocketToFlow(h, s, judge.Sockaddr(netip.AddrPortFrom(qwavetest.OnLinkIPv4, ap.Port())), t, flags, id)
+		return m.base.QOSAddSocketToFlow(h, s, qwave.SockaddrOf(netip.AddrPortFrom(qwavetest.OnLinkIPv4, ap.Port())), t, flags, id)
 	}
 	return err
 }
@@ -512,7 +512,7 @@ type mixedAddressM struct{ *base }
 func (m mixedAddressM) QOSAddSocketToFlow(h qwave.Handle, s qwave.Socket, d *qwave.RawSockaddrAny, t qwave.QOS_TRAFFIC_TYPE, flags uint32, id *qwave.QOS_FLOWID) error {
 	if ip, port, ok := d.Addr(); ok && len(ip) == 16 {
 		if a, _ := netip.AddrFromSlice(ip); a.Is4In6() {
-			d = judge.Sockaddr(netip.AddrPortFrom(a.Unmap(), port))
+			d = qwave.SockaddrOf(netip.AddrPortFrom(a.Unmap(), port))
 		}
 	}
 	return m.base.QOSAddSocketToFlow(h, s, d, t, flags, id)
@@ -522,7 +522,7 @@ type portZeroM struct{ *base }
 
 func (m portZeroM) QOSAddSocketToFlow(h qwave.Handle, s qwave.Socket, d *qwave.RawSockaddrAny, t qwave.QOS_TRAFFIC_TYPE, flags uint32, id *qwave.QOS_FLOWID) error {
 	if ap, ok := dest(d); ok && ap.Port() == 0 {
-		d = judge.Sockaddr(netip.AddrPortFrom(ap.Addr(), 9))
+		d = qwave.SockaddrOf(netip.AddrPortFrom(ap.Addr(), 9))
 	}
 	return m.base.QOSAddSocketToFlow(h, s, d, t, flags, id)
 }

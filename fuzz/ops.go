@@ -844,7 +844,7 @@ func (x *opsExec) sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
 	if x.cfg.Addr != nil {
 		ap = x.cfg.Addr(ap)
 	}
-	return judge.Sockaddr(ap)
+	return qwave.SockaddrOf(ap)
 }
 
 // release closes the handles the ops left open and waits for their

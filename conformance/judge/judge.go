@@ -11,7 +11,6 @@ package judge
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -24,15 +23,6 @@ import (
 // tests do, so that a failure that leaves a stale code and a success that
 // clobbers the last error both show. Messages print it as 0xDEADBEEF.
 const Sentinel qwave.Errno = 0xdeadbeef
-
-// Sockaddr returns ap as the sockaddr qWAVE functions take: sockaddr_in for
-// IPv4, sockaddr_in6 (scope 0) for IPv6.
-func Sockaddr(ap netip.AddrPort) *qwave.RawSockaddrAny {
-	if ap.Addr().Is4() {
-		return qwave.SockaddrInet4(ap.Addr().As4(), ap.Port())
-	}
-	return qwave.SockaddrInet6(ap.Addr().As16(), ap.Port(), 0)
-}
 
 // CodeName names a Win32 code as messages print it: its winerror.h name
 // (ERROR_NOT_FOUND), else hexadecimal (0xDEADBEEF).

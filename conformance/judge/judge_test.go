@@ -96,7 +96,7 @@ func TestNames(t *testing.T) {
 		{judge.Arg(qwave.Handle(0xdeadbeef)), "0xdeadbeef"},
 		{judge.Arg((*qwave.Overlapped)(nil)), "NULL"},
 		{judge.Arg(unsafe.Pointer(nil)), "NULL"},
-		{judge.Arg(judge.Sockaddr(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&[2001:db8::1]:5004"},
+		{judge.Arg(qwave.SockaddrOf(netip.MustParseAddrPort("[2001:db8::1]:5004"))), "&[2001:db8::1]:5004"},
 		{judge.Call("QOSCloseHandle", qwave.Handle(0)), "QOSCloseHandle(0x0)"},
 		{judge.Arg(judge.Flags(1 << 30)), "0x40000000"},
 		{judge.Arg(judge.Flags(0)), "0"},
