@@ -62,6 +62,10 @@ type Deviation struct {
 	Why      string `json:"why,omitempty"`
 }
 
+// WineBaseline names the embedded baseline of Wine version (8.0 →
+// "wine-8.0"), which LoadBaseline loads where there is one.
+func WineBaseline(version string) string { return "wine-" + version }
+
 // LoadBaseline reads an embedded baseline by name ("wine-8.0") or a JSON
 // file by path, and validates it: every case, function and code name must be
 // one the suite, the contract tables or winerror.h knows, and every status

@@ -164,7 +164,7 @@ func (e *env) wantFailure(o observation, want ...qwave.Errno) (qwave.Errno, bool
 	f, hasFact := e.fact()
 	hasFact = hasFact && !f.OK
 	if hasFact {
-		exp = judge.Expectations{Name: ExpectObserved, Extra: func(_ string, c qwave.Errno) bool { return c == f.Code }}
+		exp = judge.Expectations{Extra: func(_ string, c qwave.Errno) bool { return c == f.Code }}
 	}
 	ok := e.expect(o, judge.Expect{Rules: []judge.Rule{r}}, exp)
 	if hasFact && !f.Documented {

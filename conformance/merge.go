@@ -54,7 +54,7 @@ func ReadResultSet(dir string) (ResultSet, error) {
 	if unclassified {
 		var platform *Baseline
 		if r.Machine != nil && r.Machine.Wine != "" {
-			platform, _ = LoadBaseline("wine-" + r.Machine.Wine)
+			platform, _ = LoadBaseline(WineBaseline(r.Machine.Wine))
 		}
 		Classify(&run.Report, platform)
 	}

@@ -173,7 +173,7 @@ var statusOrder = []Status{Pass, Fail, Skip, Crashed, Hung}
 
 // verdictOrder lists the verdicts Classify sets, in the order reports show
 // them.
-var verdictOrder = []string{"pass", "skip", "documentation finding", "known deviation", "regression"}
+var verdictOrder = []string{VerdictPass, VerdictSkip, VerdictFinding, VerdictKnown, VerdictRegression}
 
 // severity orders statuses from harmless to worst.
 func severity(s Status) int {

@@ -59,7 +59,6 @@ func (o ContractOptions) expectations() judge.Expectations {
 		return judge.DocumentedOnly
 	}
 	return judge.Expectations{
-		Name: o.Profile.String(),
 		Extra: func(fn string, code qwave.Errno) bool {
 			return o.Allowed != nil && o.Allowed(fn, code) || !qwave.Documented(fn, code) && o.Profile.Allows(fn, code)
 		},

@@ -313,8 +313,6 @@ func (o Observed) Code() qwave.Errno {
 // the documented contract by default, widened by Extra for codes another
 // source (Windows' observed behaviour, a platform baseline) allows.
 type Expectations struct {
-	// Name says which source judged, for reports: "documented" by default.
-	Name string
 	// Extra, if not nil, accepts a failure code of fn wherever it occurs:
 	// a code beyond the documented ones, or a documented one the platform
 	// returns where the docs want another.
@@ -322,7 +320,7 @@ type Expectations struct {
 }
 
 // DocumentedOnly judges by the docs alone: the default.
-var DocumentedOnly = Expectations{Name: "documented"}
+var DocumentedOnly = Expectations{}
 
 func (x Expectations) extra(fn string, code qwave.Errno) bool {
 	return x.Extra != nil && x.Extra(fn, code)

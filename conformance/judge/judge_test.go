@@ -20,7 +20,7 @@ func TestJudge(t *testing.T) {
 	handle := judge.Expect{Rules: []judge.Rule{judge.Handle(fn, "a closed handle is invalid")}}
 	valid := judge.Expect{Rules: []judge.Rule{judge.Succeeds(fn, "every argument is valid")}}
 	pending := judge.Expect{Rules: valid.Rules, Pending: true, Success: true}
-	baseline := judge.Expectations{Name: "baseline", Extra: func(f string, c qwave.Errno) bool { return c == callNotImplemented }}
+	baseline := judge.Expectations{Extra: func(f string, c qwave.Errno) bool { return c == callNotImplemented }}
 	for _, c := range []struct {
 		name    string
 		o       judge.Observed

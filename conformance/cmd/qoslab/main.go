@@ -403,7 +403,7 @@ func finish(c config, report conformance.Report, stderr io.Writer) (int, error) 
 		}
 	} else {
 		for _, r := range report.Results {
-			if r.Status != conformance.Pass && r.Status != conformance.Skip && r.Verdict != "documentation finding" {
+			if r.Status != conformance.Pass && r.Status != conformance.Skip && r.Verdict != conformance.VerdictFinding {
 				diffs = append(diffs, conformance.BaselineDiff{Case: r.Case, Got: r})
 			}
 		}

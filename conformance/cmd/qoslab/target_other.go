@@ -159,7 +159,7 @@ func attachStderr(c config, byCase map[string][]string) error {
 	}
 	c.target = "dll"
 	if c.baseline == "auto" {
-		c.baseline = "wine-" + report.Machine.Wine
+		c.baseline = conformance.WineBaseline(report.Machine.Wine)
 	}
 	_, err = finish(c, report, io.Discard)
 	return err

@@ -27,7 +27,7 @@ func dllTarget(peer netip.AddrPort) (func() qwave.API, []conformance.Option, err
 
 func autoBaseline(target string) string {
 	if v := conformance.WineVersion(); target == "dll" && v != "" {
-		return "wine-" + v
+		return conformance.WineBaseline(v)
 	}
 	return "none"
 }
