@@ -36,9 +36,6 @@ type Options struct {
 	// the package needs no hand-written code; when empty the package
 	// declares them by hand.
 	Runtime string
-	// Stubs names the windows-only file of DLL bindings;
-	// "z<package>_windows.go" when empty.
-	Stubs string
 	// WinError, when not empty, is the complete Win32 code table
 	// (spec/winerror.txt), emitted as zwinerror.go.
 	WinError []winerror.Code
@@ -59,19 +56,16 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Header == "" {
 		opts.Header = "qos2.h"
 	}
-	if opts.Stubs == "" {
-		opts.Stubs = "z" + opts.Package + "_windows.go"
-	}
 	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m, opts.Package)}
 	files := map[string]*jen.File{
-		"ztypes.go":                      g.types(),
-		"zerrors.go":                     g.errors(),
-		"zcontract.go":                   g.contracts(),
-		"zapi.go":                        g.api(),
-		opts.Stubs:                       g.stubs(),
-		"zerrors_windows.go":             g.drift(),
-		"z" + opts.Package + "_other.go": g.others(),
-		"znames.go":                      g.names(),
+		"ztypes.go":                        g.types(),
+		"zerrors.go":                       g.errors(),
+		"zcontract.go":                     g.contracts(),
+		"zapi.go":                          g.api(),
+		"z" + opts.Package + "_windows.go": g.stubs(),
+		"zerrors_windows.go":               g.drift(),
+		"z" + opts.Package + "_other.go":   g.others(),
+		"znames.go":                        g.names(),
 	}
 	// The table's prose speaks of qwave's operations (buffers.yaml): a
 	// package on the shared runtime gets it once it has some, qwave and
@@ -164,9 +158,8 @@ func WriteDir(dir string, m *model.Model, opts Options) error {
 // GenerateWinError renders only zwinerror.go, the complete Win32 code
 // table, for the shared runtime's package.
 func GenerateWinError(codes []winerror.Code, opts Options) (map[string][]byte, error) {
-	g := &gen{m: &model.Model{}, opts: opts}
 	opts.WinError = codes
-	g.opts = opts
+	g := &gen{m: &model.Model{}, opts: opts}
 	src, err := g.render("zwinerror.go", g.winerrorFile())
 	if err != nil {
 		return nil, err

@@ -5,9 +5,11 @@
 //
 // The names are the Win32 names (TcRegisterClient, TC_GEN_FLOW) so the
 // Microsoft documentation and this package grep alike; of each A/W pair
-// only the UTF-16 (W) form is bound. The functions call traffic.dll and
-// exist on Windows only; the types, constants, error tables, contract
-// tables and the API interface build on every GOOS.
+// only the UTF-16 (W) form is bound. The functions call traffic.dll on
+// Windows; elsewhere they exist too, so that code and go doc work on every
+// GOOS, and fail with an error matching ErrUnavailable. The types,
+// constants, error tables, contract tables and the API interface build on
+// every GOOS.
 //
 // Traffic Control functions return their status rather than setting the
 // last error: every function returns nil on NO_ERROR and the status as an
