@@ -95,10 +95,10 @@ func (g generator) needHeaders(tb testing.TB) {
 	}
 }
 
-// TestGeneratedFilesUpToDate regenerates every generated package as its
-// go:generate line does, into a temporary directory, and fails when a
-// committed z*.go file differs, is missing, or is no longer generated: run
-// go generate ./... .
+// TestGeneratedFilesUpToDate regenerates every generated package into a
+// temporary directory as the package's go:generate line does, and fails
+// when a committed z*.go file differs, is missing, or is no longer
+// generated: run go generate ./... .
 func TestGeneratedFilesUpToDate(t *testing.T) {
 	for _, g := range generators(t) {
 		t.Run(strings.TrimPrefix(g.dir, "../"), func(t *testing.T) {
