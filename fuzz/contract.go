@@ -363,7 +363,7 @@ func (st *state) handle(r *reader) qwave.Handle {
 	case 9:
 		return 0
 	case 10:
-		return 0xdeadbeef
+		return GarbageHandle
 	}
 	return qwave.Handle(r.u32())
 }

@@ -136,36 +136,14 @@ func TestCheckCallOnModel(t *testing.T) {
 	}
 }
 
-// closedIsNotFound answers a call on a closed handle with ERROR_NOT_FOUND, a
-// code QOSSetFlow documents (for unknown flows), as an implementation that
-// looks the flow up in the dead handle's table would.
-type closedIsNotFound struct {
-	*qwavetest.Model
-	closed map[qwave.Handle]bool
-}
-
-func (m *closedIsNotFound) QOSCloseHandle(h qwave.Handle) error {
-	err := m.Model.QOSCloseHandle(h)
-	if err == nil {
-		m.closed[h] = true
-	}
-	return err
-}
-
-func (m *closedIsNotFound) QOSSetFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_SET_FLOW, size uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
-	if m.closed[h] {
-		m.SetLastError(qwave.ERROR_NOT_FOUND)
-		return qwave.ERROR_NOT_FOUND
-	}
-	return m.Model.QOSSetFlow(h, id, op, size, buf, flags, ov)
-}
-
-// TestOracleFlagsNotFoundOnClosedHandle: the consistency checks alone pass
-// this call (ERROR_NOT_FOUND is documented, and it is the last error); the
-// oracle knows the handle is closed and wants ERROR_INVALID_HANDLE.
+// TestOracleFlagsNotFoundOnClosedHandle: an implementation that answers a
+// call on a closed handle with ERROR_NOT_FOUND (the closed-handle-not-found
+// mutant) passes the consistency checks alone (ERROR_NOT_FOUND is
+// documented, and it is the last error); the oracle knows the handle is
+// closed and wants ERROR_INVALID_HANDLE.
 func TestOracleFlagsNotFoundOnClosedHandle(t *testing.T) {
 	data := []byte{byte(qwave.FuncQOSSetFlow), 8 /* the closed handle */, 0 /* the live flow */}
-	err := CheckCall(&closedIsNotFound{Model: qwavetest.New(), closed: map[qwave.Handle]bool{}}, data, ContractOptions{})
+	err := CheckCall(closedIsNotFoundM{newBase()}, data, ContractOptions{})
 	var m *judge.Mismatch
 	if !errors.As(err, &m) {
 		t.Fatalf("CheckCall = %v; want a *judge.Mismatch", err)

@@ -137,7 +137,7 @@ func (m closedIsNotFoundM) QOSSetFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qw
 type usableAfterCloseM struct{ *base }
 
 func (m usableAfterCloseM) QOSCloseHandle(h qwave.Handle) error {
-	if h == 0 || h == 0xdeadbeef {
+	if h == 0 || h == GarbageHandle {
 		return m.base.QOSCloseHandle(h)
 	}
 	return nil
@@ -299,22 +299,15 @@ func (m cancelOtherHandleM) QOSCancel(h qwave.Handle, ov *qwave.Overlapped) erro
 	return err
 }
 
-type notifyDuplicateM struct{ *base }
-
-func (m notifyDuplicateM) QOSNotifyFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_NOTIFY_FLOW, size *uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
-	err := m.base.QOSNotifyFlow(h, id, op, size, buf, flags, ov)
-	if isCode(err, qwave.ERROR_ALREADY_EXISTS) && ov != nil {
-		ov.Internal = judge.StatusPending
-		return m.fail(qwave.ERROR_IO_PENDING)
-	}
-	return err
+// notifyPendsM lets a notification the docs refuse with code pend instead.
+type notifyPendsM struct {
+	*base
+	code qwave.Errno
 }
 
-type notifyNonAdaptiveM struct{ *base }
-
-func (m notifyNonAdaptiveM) QOSNotifyFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_NOTIFY_FLOW, size *uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
+func (m notifyPendsM) QOSNotifyFlow(h qwave.Handle, id qwave.QOS_FLOWID, op qwave.QOS_NOTIFY_FLOW, size *uint32, buf unsafe.Pointer, flags uint32, ov *qwave.Overlapped) error {
 	err := m.base.QOSNotifyFlow(h, id, op, size, buf, flags, ov)
-	if isCode(err, qwave.ERROR_NOT_SUPPORTED) && ov != nil {
+	if isCode(err, m.code) && ov != nil {
 		ov.Internal = judge.StatusPending
 		return m.fail(qwave.ERROR_IO_PENDING)
 	}
@@ -598,8 +591,8 @@ var mutants = []mutant{
 	{"cancel-never-passed", pageCancel + sectParams, "Overlapped is the one passed to the operation being cancelled", layerCheck, wrap(func(b *base) qwave.API { return cancelNeverPassedM{b} })},
 	{"cancel-leaves-pending", pageCancel + sectRemarks, "a cancelled operation completes with ERROR_OPERATION_ABORTED", layerCheck, wrap(func(b *base) qwave.API { return cancelLeavesPendingM{b} })},
 	{"cancel-other-handle", pageCancel + sectParams, "QOSCancel cancels operations of its own QOSHandle", layerOps, wrap(func(b *base) qwave.API { return cancelOtherHandleM{b} })},
-	{"notify-duplicate", pageNotify + sectReturns, "a second pending request of a type is ERROR_ALREADY_EXISTS", layerCheck, wrap(func(b *base) qwave.API { return notifyDuplicateM{b} })},
-	{"notify-non-adaptive", pageAdd + sectParams, "QOSNotifyFlow cannot be used on a QOS_NON_ADAPTIVE_FLOW flow", layerCheckCall, wrap(func(b *base) qwave.API { return notifyNonAdaptiveM{b} })},
+	{"notify-duplicate", pageNotify + sectReturns, "a second pending request of a type is ERROR_ALREADY_EXISTS", layerCheck, wrap(func(b *base) qwave.API { return notifyPendsM{b, qwave.ERROR_ALREADY_EXISTS} })},
+	{"notify-non-adaptive", pageAdd + sectParams, "QOSNotifyFlow cannot be used on a QOS_NON_ADAPTIVE_FLOW flow", layerCheckCall, wrap(func(b *base) qwave.API { return notifyPendsM{b, qwave.ERROR_NOT_SUPPORTED} })},
 	{"notify-available-echo", pageNotify + sectParams, "QOSNotifyAvailable returns the bandwidth available", layerOps, wrap(func(b *base) qwave.API { return notifyAvailableEchoM{b} })},
 	{"query-overlapped-scratch", pageQuery + sectParams, "an overlapped query writes Buffer when it completes", layerOps, wrap(func(b *base) qwave.API { return queryOverlappedScratchM{b} })},
 	{"completion-bytes-lost", pageQuery + sectReturns, "a completed operation reports the bytes it wrote", layerOps, wrap(func(b *base) qwave.API { return completionBytesM{b} })},
