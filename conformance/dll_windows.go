@@ -37,22 +37,26 @@ type dll struct {
 func (d *dll) SetLastError(e qwave.Errno) { d.set, d.last = e, e }
 func (d *dll) GetLastError() qwave.Errno  { return d.last }
 
-var wsaOnce sync.Once
+// wsaStartup starts Winsock once for the sockets cases are given.
+var wsaStartup = sync.OnceValue(func() error {
+	var data windows.WSAData
+	return windows.WSAStartup(uint32(0x202), &data)
+})
+
+// udpSocket opens a UDP socket of family, starting Winsock first.
+func udpSocket(family int) (windows.Handle, error) {
+	if err := wsaStartup(); err != nil {
+		return 0, err
+	}
+	return windows.Socket(family, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
+}
 
 // UDPSockets returns an Option that gives cases real UDP sockets of the
 // peer's address family (windows.AF_INET or windows.AF_INET6), as
 // QOSAddSocketToFlow on Windows needs.
 func UDPSockets(family int) Option {
 	return WithSockets(func() (qwave.Socket, func(), error) {
-		var err error
-		wsaOnce.Do(func() {
-			var data windows.WSAData
-			err = windows.WSAStartup(uint32(0x202), &data)
-		})
-		if err != nil {
-			return 0, nil, err
-		}
-		s, err := windows.Socket(family, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
+		s, err := udpSocket(family)
 		if err != nil {
 			return 0, nil, err
 		}

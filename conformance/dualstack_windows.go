@@ -9,16 +9,11 @@ import (
 // dual-stack UDP sockets: AF_INET6 with IPV6_V6ONLY off, bound to [::]:0.
 func DualStackUDPSockets() Option {
 	return WithDualStackSockets(func() (qwave.Socket, func(), error) {
-		var data windows.WSAData
-		if err := windows.WSAStartup(uint32(0x202), &data); err != nil {
-			return 0, nil, err
-		}
-		s, err := windows.Socket(windows.AF_INET6, windows.SOCK_DGRAM, windows.IPPROTO_UDP)
+		s, err := udpSocket(windows.AF_INET6)
 		if err != nil {
-			windows.WSACleanup()
 			return 0, nil, err
 		}
-		closeSocket := func() { windows.Closesocket(s); windows.WSACleanup() }
+		closeSocket := func() { windows.Closesocket(s) }
 		if err := windows.SetsockoptInt(s, windows.IPPROTO_IPV6, windows.IPV6_V6ONLY, 0); err != nil {
 			closeSocket()
 			return 0, nil, err
