@@ -135,8 +135,8 @@ func funcNames() []string {
 	return out
 }
 
-// nearest suggests the closest candidate sharing name's prefix up to "/",
-// or the closest overall, by common prefix length.
+// nearest suggests the candidate sharing the longest prefix with name, when
+// that prefix is at least half of name.
 func nearest(name string, candidates []string) string {
 	best, bestN := "", 0
 	for _, c := range candidates {

@@ -65,8 +65,9 @@ type Result struct {
 	// "documented" by default; runners comparing against known Windows
 	// behaviour or a platform baseline set the others (see Classify).
 	Expectation string `json:"expectation,omitempty"`
-	// Verdict is Classify's reading of the result: "pass", "documentation
-	// finding", "known deviation" or "regression"; set by runners.
+	// Verdict is Classify's reading of the result: VerdictPass,
+	// VerdictSkip, VerdictFinding, VerdictKnown or VerdictRegression; set by
+	// runners.
 	Verdict string `json:"verdict,omitempty"`
 	// Why explains the expectation that judged a case other than the
 	// docs: the observed-on-Windows fact (qwave.Fact.Why) or the platform

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // ResultSet is the results of one machine, as a runner (qoslab) left them in its
@@ -185,11 +184,7 @@ func Merge(runs []ResultSet) Merged {
 			}
 		}
 	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
+	sorted := sortedKeys(names)
 	sums := map[string]*FuncSummary{}
 	for _, name := range sorted {
 		mc := MergedCase{Case: name, Func: names[name], Results: make([]MergedCell, len(cols))}
@@ -362,7 +357,7 @@ func cellClass(c MergedCell) string {
 	if c.Status == "" {
 		return "none"
 	}
-	return strings.TrimSpace(statusClass(c.Status) + " " + verdictClass(c.Verdict))
+	return resultClass(c.Status, c.Verdict)
 }
 
 func cellTitle(c MergedCell) string {

@@ -468,7 +468,6 @@ type htmlPage struct {
 	Statuses     []htmlCount
 	Verdicts     []htmlCount
 	Funcs        []string
-	Columns      []string
 	Rows         []htmlRow
 	Details      []htmlDetail
 	Setups       []htmlSetup
@@ -483,6 +482,11 @@ func statusClass(s Status) string {
 		}
 	}
 	return "s-other"
+}
+
+// resultClass is the CSS classes of a result: its status and its verdict.
+func resultClass(s Status, verdict string) string {
+	return strings.TrimSpace(statusClass(s) + " " + verdictClass(verdict))
 }
 
 // verdictClass is the CSS class that marks a verdict, or "".
@@ -770,13 +774,13 @@ func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 			c.Text += " | " + string(res.Status)
 			c.Title += "\n\n" + title
 			if severity(res.Status) > c.worst {
-				c.worst, c.Class, c.Status = severity(res.Status), strings.TrimSpace(statusClass(res.Status)+" "+verdictClass(res.Verdict)), res.Status
+				c.worst, c.Class, c.Status = severity(res.Status), resultClass(res.Status, res.Verdict), res.Status
 			}
 			continue
 		}
 		rows[kind][fn] = &htmlCell{
 			Case:    res.Case,
-			Class:   strings.TrimSpace(statusClass(res.Status) + " " + verdictClass(res.Verdict)),
+			Class:   resultClass(res.Status, res.Verdict),
 			Text:    string(res.Status),
 			Verdict: verdictMark(res.Verdict),
 			Title:   title,
@@ -790,7 +794,6 @@ func newHTMLPage(meta Meta, r Report, diffs []BaselineDiff) htmlPage {
 		p.Funcs = append(p.Funcs, fn)
 	}
 	sort.Strings(p.Funcs)
-	p.Columns = p.Funcs
 	var kinds []string
 	for k := range rows {
 		kinds = append(kinds, k)
@@ -982,7 +985,7 @@ footer { margin-top: 2em; color: #777; font-size: 12px; }
 {{if .Rows -}}
 <table class="matrix" id="matrix-table">
 <thead>
-<tr><th>case</th>{{range .Columns}}<th scope="col"><span>{{.}}</span></th>{{end}}</tr>
+<tr><th>case</th>{{range .Funcs}}<th scope="col"><span>{{.}}</span></th>{{end}}</tr>
 </thead>
 <tbody>
 {{- range .Rows}}
