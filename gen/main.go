@@ -60,9 +60,6 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// defaultRuntime is the shared runtime of this module's generated packages.
-const defaultRuntime = "github.com/winqos/winqos/qwave/internal/winapi"
-
 // codeHeaders are the headers that define error and status codes, read
 // from the directory of the first -header when -codes is not given.
 var codeHeaders = []string{"winerror.h", "ntstatus.h", "tcerror.h"}
@@ -74,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "directory to write the generated z*.go files into")
 	pkg := fs.String("package", "", "name of the generated package (default qwave)")
 	title := fs.String("title", "", "the API's name in doc comments (default qWAVE)")
-	runtime := fs.String("runtime", defaultRuntime, "import path of the shared runtime the package re-declares (Errno, the loader, contracts); \"\" for a package that declares them by hand")
+	runtime := fs.String("runtime", emit.DefaultRuntime, "import path of the shared runtime the package re-declares (Errno, the loader, contracts)")
 	dump := fs.Bool("dump", false, "print the merged model as JSON and exit")
 	report := fs.Bool("report", false, "print per page what was generated, what was skipped and why, and exit")
 	lenient := fs.Bool("lenient", false, "with -out: skip pages that disagree with their declaration, as -dump and -report do, instead of failing")

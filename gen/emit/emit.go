@@ -21,6 +21,9 @@ import (
 	"github.com/winqos/winqos/gen/winerror"
 )
 
+// DefaultRuntime is the shared runtime of this module's generated packages.
+const DefaultRuntime = "github.com/winqos/winqos/qwave/internal/winapi"
+
 // Options controls generation.
 type Options struct {
 	// Command is named in every file's "Code generated" header.
@@ -31,10 +34,9 @@ type Options struct {
 	// its C header ("qos2.h" when empty).
 	Title, Header string
 	// Runtime is the import path of the shared runtime (Errno, the
-	// loader, contracts). When set, gen emits zruntime.go, which declares
-	// the runtime's names as aliases and registers the package's codes, so
-	// the package needs no hand-written code; when empty the package
-	// declares them by hand.
+	// loader, contracts); DefaultRuntime when empty. gen emits zruntime.go,
+	// which declares the runtime's names as aliases and registers the
+	// package's codes, so the package needs no hand-written code.
 	Runtime string
 	// WinError, when not empty, is the complete Win32 code table
 	// (spec/winerror.txt), emitted as zwinerror.go.
@@ -56,6 +58,9 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 	if opts.Header == "" {
 		opts.Header = "qos2.h"
 	}
+	if opts.Runtime == "" {
+		opts.Runtime = DefaultRuntime
+	}
 	g := &gen{m: m, opts: opts, goTypes: goTypeTable(m, opts.Package)}
 	files := map[string]*jen.File{
 		"ztypes.go":                        g.types(),
@@ -67,15 +72,12 @@ func Generate(m *model.Model, opts Options) (map[string][]byte, error) {
 		"z" + opts.Package + "_other.go":   g.others(),
 		"znames.go":                        g.names(),
 	}
-	// The table's prose speaks of qwave's operations (buffers.yaml): a
-	// package on the shared runtime gets it once it has some, qwave and
-	// packages that declare the runtime by hand as qwave once did always.
-	if len(m.Buffers) > 0 || opts.Package == "qwave" || opts.Runtime == "" {
+	// A package gets the table of what each operation's buffer holds
+	// (buffers.yaml) once it has some.
+	if len(m.Buffers) > 0 {
 		files["zbuffers.go"] = g.buffers()
 	}
-	if opts.Runtime != "" {
-		files["zruntime.go"] = g.runtime()
-	}
+	files["zruntime.go"] = g.runtime()
 	if len(opts.WinError) > 0 {
 		files["zwinerror.go"] = g.winerrorFile()
 	}

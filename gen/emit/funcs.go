@@ -150,11 +150,7 @@ func (g *gen) stubs() *jen.File {
 		}
 		d.Line()
 		for _, fn := range g.m.Functions {
-			if g.opts.Runtime != "" {
-				d.Id("proc"+fn.Name).Op("=").Qual(g.opts.Runtime, "NewProc").Call(jen.Id(modName(fn.DLL)), jen.Lit(fn.Name))
-				continue
-			}
-			d.Id("proc" + fn.Name).Op("=").Op("&").Id("procAddr").Values(jen.Dict{jen.Id("proc"): jen.Id(modName(fn.DLL)).Dot("NewProc").Call(jen.Lit(fn.Name))})
+			d.Id("proc"+fn.Name).Op("=").Qual(g.opts.Runtime, "NewProc").Call(jen.Id(modName(fn.DLL)), jen.Lit(fn.Name))
 		}
 	})
 	f.Line()
@@ -179,10 +175,7 @@ func (g *gen) stubs() *jen.File {
 		}
 		// addr := procX.addr.Load(); if addr == 0 { load, or return the
 		// unavailable error }
-		load, cached := proc.Clone().Dot("load").Call(), proc.Clone().Dot("addr").Dot("Load").Call()
-		if g.opts.Runtime != "" {
-			load, cached = proc.Clone().Dot("Load").Call(), proc.Clone().Dot("Addr").Call()
-		}
+		load, cached := proc.Clone().Dot("Load").Call(), proc.Clone().Dot("Addr").Call()
 		lookup := func(onErr ...jen.Code) []jen.Code {
 			return []jen.Code{
 				jen.Id("addr").Op(":=").Add(cached),

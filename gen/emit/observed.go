@@ -10,9 +10,9 @@ import (
 // facts emits what real Windows is observed to do (observed.yaml), sorted
 // by function and case, into the contract tables.
 func (g *gen) facts(f *jen.File) {
-	// Only qwave declares the Fact type (profile.go); another package
-	// gets the table once it has observed facts and a Fact to hold them.
-	if len(g.m.Observed) == 0 && g.opts.Package != "qwave" {
+	// The table holds qwave.Fact values (profile.go): a package gets it
+	// once it has observed facts and a Fact type to hold them.
+	if len(g.m.Observed) == 0 {
 		return
 	}
 	f.Line()

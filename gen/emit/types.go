@@ -11,9 +11,8 @@ import (
 	"github.com/winqos/winqos/gen/model"
 )
 
-// baseTypes maps the Windows base types qos2.h uses to Go. Handle, Socket,
-// RawSockaddrAny and Overlapped are declared by hand in package qwave with
-// the layouts of their x/sys/windows twins.
+// baseTypes maps the Windows base types qos2.h uses to Go; Handle is the
+// shared runtime's.
 var baseTypes = map[string]func() jen.Code{
 	"BOOL":    func() jen.Code { return jen.Int32() },
 	"DWORD":   func() jen.Code { return jen.Uint32() },
@@ -159,10 +158,7 @@ func (g *gen) baseGoType(name string, bt cdecl.BaseType) jen.Code {
 			return jen.Uint64()
 		}
 	case cdecl.Handle:
-		if g.opts.Runtime != "" || name == "HANDLE" {
-			return jen.Id("Handle")
-		}
-		return jen.Uintptr()
+		return jen.Id("Handle")
 	case cdecl.Pointer:
 		if bt.Elem == "" {
 			return jen.Qual("unsafe", "Pointer")
