@@ -3,8 +3,6 @@ package model
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -165,22 +163,4 @@ func (m *Model) enum(name string) (Enum, bool) {
 		}
 	}
 	return Enum{}, false
-}
-
-// loadBuffers reads dir's buffers.yaml, when there is one, into m.
-func (m *Model) loadBuffers(dir string) error {
-	path := filepath.Join(dir, BuffersFile)
-	src, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	bufs, err := ParseBuffers(path, src)
-	if err != nil {
-		return err
-	}
-	m.Buffers, err = m.checkBuffers(bufs)
-	return err
 }

@@ -1,7 +1,10 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -63,4 +66,22 @@ func parseEntries[T any](file string, src []byte, keys, required []string, check
 		return nil, err
 	}
 	return out, nil
+}
+
+// loadEntries reads dir's file of entries (observed.yaml, buffers.yaml), when
+// there is one, with parse, and cross-checks the entries with check.
+func loadEntries[T any](dir, name string, parse func(file string, src []byte) ([]T, error), check func([]T) ([]T, error)) ([]T, error) {
+	path := filepath.Join(dir, name)
+	src, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	entries, err := parse(path, src)
+	if err != nil {
+		return nil, err
+	}
+	return check(entries)
 }

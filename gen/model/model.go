@@ -307,10 +307,10 @@ func LoadDirWith(dir string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.loadObserved(dir); err != nil {
+	if m.Observed, err = loadEntries(dir, ObservedFile, ParseObserved, m.checkObserved); err != nil {
 		return nil, err
 	}
-	if err := m.loadBuffers(dir); err != nil {
+	if m.Buffers, err = loadEntries(dir, BuffersFile, ParseBuffers, m.checkBuffers); err != nil {
 		return nil, err
 	}
 	m.Skipped = append(m.Skipped, skips...)

@@ -3,8 +3,6 @@ package model
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 
@@ -147,22 +145,4 @@ func didYouMean(name string, candidates []string) string {
 		return "; did you mean " + near + "?"
 	}
 	return ""
-}
-
-// loadObserved reads dir's observed.yaml, when there is one, into m.
-func (m *Model) loadObserved(dir string) error {
-	path := filepath.Join(dir, ObservedFile)
-	src, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	obs, err := ParseObserved(path, src)
-	if err != nil {
-		return err
-	}
-	m.Observed, err = m.checkObserved(obs)
-	return err
 }
