@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"github.com/winqos/winqos/qwave"
 )
@@ -251,11 +252,11 @@ func (c *Client) restore(f *Flow) error {
 	var err error
 	if f.dscp >= 0 {
 		f.u32 = uint32(f.dscp)
-		err = wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingDSCPValue, 4, unsafePointer(&f.u32), 0, nil))
+		err = wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingDSCPValue, 4, unsafe.Pointer(&f.u32), 0, nil))
 	}
 	if err == nil && f.rateSet {
 		f.rateBuf = f.rate
-		err = wrap("QOSSetFlow(QOSSetOutgoingRate)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingRate, sizeofRate, unsafePointer(&f.rateBuf), 0, nil))
+		err = wrap("QOSSetFlow(QOSSetOutgoingRate)", c.api.QOSSetFlow(c.h, f.id, qwave.QOSSetOutgoingRate, sizeofRate, unsafe.Pointer(&f.rateBuf), 0, nil))
 	}
 	if err != nil {
 		_ = c.api.QOSRemoveSocketFromFlow(c.h, 0, f.id, 0)

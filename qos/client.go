@@ -115,7 +115,7 @@ func (c *Client) ensure() (qwave.Handle, uint64, error) {
 
 // reinitNeeded reports whether err says the handle must be recreated.
 func reinitNeeded(err error) bool {
-	return err != nil && errors.Is(err, qwave.ERROR_DEVICE_REINITIALIZATION_NEEDED)
+	return errors.Is(err, qwave.ERROR_DEVICE_REINITIALIZATION_NEEDED)
 }
 
 // reinit replaces handle generation gen, unless another call did already,

@@ -48,8 +48,6 @@ var _ io.Closer = (*Flow)(nil)
 
 const sizeofRate = uint32(unsafe.Sizeof(qwave.QOS_FLOWRATE_OUTGOING{}))
 
-func unsafePointer[T any](p *T) unsafe.Pointer { return unsafe.Pointer(p) }
-
 // Class returns the flow's traffic class.
 func (f *Flow) Class() Class { return f.class }
 
@@ -106,7 +104,7 @@ func (f *Flow) SetDSCP(dscp uint8) error {
 	}
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
 		f.u32 = uint32(dscp)
-		return wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", f.c.api.QOSSetFlow(h, id, qwave.QOSSetOutgoingDSCPValue, 4, unsafePointer(&f.u32), 0, nil))
+		return wrap("QOSSetFlow(QOSSetOutgoingDSCPValue)", f.c.api.QOSSetFlow(h, id, qwave.QOSSetOutgoingDSCPValue, 4, unsafe.Pointer(&f.u32), 0, nil))
 	})
 	if err == nil {
 		f.c.mu.Lock()
@@ -134,7 +132,7 @@ func (f *Flow) SetRate(bitsPerSecond uint64, shaping Shaping) error {
 	rate := qwave.QOS_FLOWRATE_OUTGOING{Bandwidth: bitsPerSecond, ShapingBehavior: qwave.QOS_SHAPING(shaping), Reason: qwave.QOSFlowRateNotApplicable}
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
 		f.rateBuf = rate
-		return wrap("QOSSetFlow(QOSSetOutgoingRate)", f.c.api.QOSSetFlow(h, id, qwave.QOSSetOutgoingRate, sizeofRate, unsafePointer(&f.rateBuf), 0, nil))
+		return wrap("QOSSetFlow(QOSSetOutgoingRate)", f.c.api.QOSSetFlow(h, id, qwave.QOSSetOutgoingRate, sizeofRate, unsafe.Pointer(&f.rateBuf), 0, nil))
 	})
 	if err == nil {
 		f.c.mu.Lock()
@@ -149,7 +147,7 @@ func (f *Flow) SetRate(bitsPerSecond uint64, shaping Shaping) error {
 func (f *Flow) Rate() (uint64, error) {
 	var rate uint64
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
-		err := f.query(h, id, qwave.QOSQueryOutgoingRate, unsafePointer(&f.u64), 8, 0)
+		err := f.query(h, id, qwave.QOSQueryOutgoingRate, unsafe.Pointer(&f.u64), 8, 0)
 		rate = f.u64
 		return wrap("QOSQueryFlow(QOSQueryOutgoingRate)", err)
 	})
@@ -175,7 +173,7 @@ type Priority struct {
 func (f *Flow) Priority() (Priority, error) {
 	var p Priority
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
-		err := f.query(h, id, qwave.QOSQueryPacketPriority, unsafePointer(&f.prio), uint32(unsafe.Sizeof(f.prio)), 0)
+		err := f.query(h, id, qwave.QOSQueryPacketPriority, unsafe.Pointer(&f.prio), uint32(unsafe.Sizeof(f.prio)), 0)
 		p = Priority{uint8(f.prio.ConformantDSCPValue), uint8(f.prio.ConformantL2Value), uint8(f.prio.NonConformantDSCPValue), uint8(f.prio.NonConformantL2Value)}
 		return wrap("QOSQueryFlow(QOSQueryPacketPriority)", err)
 	})
@@ -204,7 +202,7 @@ func (f *Flow) Estimates(fresh bool) (Estimates, error) {
 	}
 	var e Estimates
 	err := f.call(func(h qwave.Handle, id qwave.QOS_FLOWID) error {
-		if err := f.query(h, id, qwave.QOSQueryFlowFundamentals, unsafePointer(&f.fund), uint32(unsafe.Sizeof(f.fund)), flags); err != nil {
+		if err := f.query(h, id, qwave.QOSQueryFlowFundamentals, unsafe.Pointer(&f.fund), uint32(unsafe.Sizeof(f.fund)), flags); err != nil {
 			return wrap("QOSQueryFlow(QOSQueryFlowFundamentals)", err)
 		}
 		if f.fund.BottleneckBandwidthSet != 0 {
@@ -263,7 +261,7 @@ func (f *Flow) notify(ctx context.Context, op qwave.QOS_NOTIFY_FLOW, want uint64
 	defer pin.Unpin()
 	var buf unsafe.Pointer
 	if op == qwave.QOSNotifyAvailable {
-		p.buf, p.size, buf = want, 8, unsafePointer(&p.buf)
+		p.buf, p.size, buf = want, 8, unsafe.Pointer(&p.buf)
 	}
 	if f.c.waiter == nil {
 		// Only Windows can wait for qwave.dll's completions; an API with
